@@ -1,0 +1,162 @@
+// LifBackward: surrogate-gradient backpropagation through time for one tile's
+// block of neurons, all time steps in one vertex call.
+//
+// Nothing of the forward pass is read back: for each chunk of kChunkNeurons
+// neurons the vertex first recomputes the chunk's membrane for every step
+// (bit for bit as LifForward did, into the worker's slice of `scratch`), then
+// walks the steps in reverse carrying dL/dU in registers. Per element this
+// reads the input current and the upstream gradients and writes the current's
+// gradient; per neuron it writes the gradients of the initial membrane and of
+// beta, threshold and the graded-spike factor (the caller sums those over
+// neurons where a parameter is shared).
+//
+// An absent upstream gradient (on the spikes or on the membrane record) is
+// connected to a row of zeros at every step.
+#include <poplar/HalfFloat.hpp>
+#include <poplar/Vertex.hpp>
+
+#include "LifFields.hpp"
+#include "LifMath.hpp"
+#include "LifStep.hpp"
+#include "LifStepGrad.hpp"
+#include "LifSurrogate.hpp"
+#include "LifTypes.hpp"
+#include "WorkDivision.hpp"
+
+using namespace poplar;
+
+namespace snn_ipu {
+
+template <typename FPType, unsigned ResetMode, bool ResetDelay,
+          unsigned Surrogate>
+class LifBackward : public MultiVertex {
+  using S = StateType<FPType>;
+  static constexpr auto ONE_PTR = VectorLayout::ONE_PTR;
+  static constexpr auto SPAN = VectorLayout::SPAN;
+  static constexpr unsigned kPlanes = scratchPlanes(ResetDelay);
+
+public:
+  Vector<Input<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> current;    // [numSteps]
+  Vector<Input<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradSpikes; // [numSteps]
+  Vector<Input<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradMem;    // [numSteps]
+  Input<Vector<S, ONE_PTR, 8>> memInit;                           // numNeurons
+  Input<Vector<S, SPAN, 8>> decay;     // 1 or numNeurons
+  Input<Vector<S, SPAN, 8>> threshold; // 1 or numNeurons
+  Input<Vector<S, SPAN, 8>> graded;    // 1 or numNeurons
+  Vector<Output<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradCurrent; // [numSteps]
+  Output<Vector<S, ONE_PTR, 8>> gradMemInit;   // numNeurons
+  Output<Vector<S, ONE_PTR, 8>> gradDecay;     // numNeurons
+  Output<Vector<S, ONE_PTR, 8>> gradThreshold; // numNeurons
+  Output<Vector<S, ONE_PTR, 8>> gradGraded;    // numNeurons
+  // numWorkers() * numSteps * kChunkNeurons * scratchPlanes(ResetDelay)
+  InOut<Vector<S, ONE_PTR, 8>> scratch;
+  unsigned numSteps;
+  unsigned numNeurons;
+  S surrogateA;
+  S surrogateB;
+
+  void compute(unsigned workerId) {
+    const WorkerRange range = workerRange(numNeurons, workerId, numWorkers(),
+                                          kWorkerGrain<FPType>);
+    constexpr unsigned W = kChunkNeurons<S>;
+    S *workerScratch = &scratch[workerId * numSteps * W * kPlanes];
+    unsigned first = range.begin;
+    for (; first + W <= range.end; first += W)
+      runChunk<W>(first, workerScratch);
+    for (; first < range.end; ++first)
+      runChunk<1>(first, workerScratch);
+  }
+
+private:
+  template <unsigned W> void runChunk(unsigned first, S *memRecord) {
+    S b[W], th[W], g[W], u0[W];
+    loadParam<W>(decay, first, b);
+    clampDecay<W>(b);
+    loadParam<W>(threshold, first, th);
+    loadParam<W>(graded, first, g);
+    for (unsigned v = 0; v < W; ++v)
+      u0[v] = memInit[first + v];
+    // memRecord[t*W + v] = U_t; with reset_delay=False, preRecord = V_t.
+    S *preRecord = memRecord + numSteps * W;
+
+    // Recompute the chunk's states.
+    S u[W];
+    for (unsigned v = 0; v < W; ++v)
+      u[v] = u0[v];
+    for (unsigned t = 0; t < numSteps; ++t) {
+      const auto in = current[t];
+      S x[W];
+      for (unsigned v = 0; v < W; ++v)
+        x[v] = S(in[first + v]);
+      for (unsigned v = 0; v < W; ++v) {
+        const auto step = lifStep<ResetMode, ResetDelay>(
+            u[v], x[v], LifParams<S>{b[v], th[v], g[v]});
+        u[v] = step.mem;
+        memRecord[t * W + v] = step.mem;
+        if constexpr (kPlanes == 2)
+          preRecord[t * W + v] = step.preReset;
+      }
+    }
+
+    // Reverse pass: carry[v] is dL/dU_t flowing back from step t+1.
+    const SurrogateConstants<S> constants{surrogateA, surrogateB};
+    S carry[W], gb[W], gth[W], gg[W];
+    for (unsigned v = 0; v < W; ++v) {
+      carry[v] = S(0);
+      gb[v] = S(0);
+      gth[v] = S(0);
+      gg[v] = S(0);
+    }
+    for (unsigned t = numSteps; t-- > 0;) {
+      const auto gsIn = gradSpikes[t];
+      const auto gmIn = gradMem[t];
+      const S *prevRow = t > 0 ? memRecord + (t - 1) * W : u0;
+      const S *preRow = kPlanes == 2 ? preRecord + t * W : memRecord + t * W;
+      S gx[W];
+      for (unsigned v = 0; v < W; ++v) {
+        const S gradMemTotal = carry[v] + S(gmIn[first + v]);
+        const auto grad = lifStepGrad<ResetMode, ResetDelay, Surrogate>(
+            prevRow[v], preRow[v], gradMemTotal, S(gsIn[first + v]),
+            LifParams<S>{b[v], th[v], g[v]}, constants);
+        gx[v] = grad.pre;
+        carry[v] = grad.memPrev;
+        gb[v] += grad.decay;
+        gth[v] += grad.threshold;
+        gg[v] += grad.graded;
+      }
+      const auto gxOut = gradCurrent[t];
+      for (unsigned v = 0; v < W; ++v)
+        gxOut[first + v] = FPType(gx[v]);
+    }
+    for (unsigned v = 0; v < W; ++v)
+      gradMemInit[first + v] = carry[v];
+    for (unsigned v = 0; v < W; ++v)
+      gradDecay[first + v] = gb[v];
+    for (unsigned v = 0; v < W; ++v)
+      gradThreshold[first + v] = gth[v];
+    for (unsigned v = 0; v < W; ++v)
+      gradGraded[first + v] = gg[v];
+  }
+};
+
+#define SNN_IPU_INSTANTIATE_LIF_BACKWARD_MODES(FPType, Surrogate)              \
+  template class LifBackward<FPType, kResetSubtract, true, Surrogate>;         \
+  template class LifBackward<FPType, kResetSubtract, false, Surrogate>;        \
+  template class LifBackward<FPType, kResetZero, true, Surrogate>;             \
+  template class LifBackward<FPType, kResetZero, false, Surrogate>;            \
+  template class LifBackward<FPType, kResetNone, true, Surrogate>;
+
+#define SNN_IPU_INSTANTIATE_LIF_BACKWARD(FPType)                               \
+  SNN_IPU_INSTANTIATE_LIF_BACKWARD_MODES(FPType, kSurrogateATan)               \
+  SNN_IPU_INSTANTIATE_LIF_BACKWARD_MODES(FPType, kSurrogateFastSigmoid)        \
+  SNN_IPU_INSTANTIATE_LIF_BACKWARD_MODES(FPType, kSurrogateSigmoid)            \
+  SNN_IPU_INSTANTIATE_LIF_BACKWARD_MODES(FPType, kSurrogateStraightThrough)    \
+  SNN_IPU_INSTANTIATE_LIF_BACKWARD_MODES(FPType, kSurrogateHeaviside)          \
+  SNN_IPU_INSTANTIATE_LIF_BACKWARD_MODES(FPType, kSurrogateTriangular)         \
+  SNN_IPU_INSTANTIATE_LIF_BACKWARD_MODES(FPType, kSurrogateSpikeRateEscape)    \
+  SNN_IPU_INSTANTIATE_LIF_BACKWARD_MODES(FPType, kSurrogateSparseFastSigmoid)
+
+SNN_IPU_INSTANTIATE_LIF_BACKWARD(float)
+SNN_IPU_INSTANTIATE_LIF_BACKWARD(half)
+
+} // namespace snn_ipu

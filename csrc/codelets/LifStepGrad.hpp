@@ -1,0 +1,64 @@
+// The reverse of one LIF time step (see LifStep.hpp): given the states of the
+// step and dL/dU_t, dL/dS_t, returns dL/dV_t (= dL/dx_t), dL/dU_{t-1} and this
+// step's contributions to the parameter gradients. These are the derivatives
+// snnTorch's autograd takes through its graph, with dS/dV replaced by the
+// surrogate: the reset signal R is detached, the reset_delay=False correction
+// is not.
+#pragma once
+
+#include "LifStep.hpp"
+#include "LifSurrogate.hpp"
+#include "LifTypes.hpp"
+
+namespace snn_ipu {
+
+template <typename S> struct LifStepGrad {
+  S pre;       // dL/dV_t, which is also dL/dx_t
+  S memPrev;   // dL/dU_{t-1} through this step
+  S decay;     // d/dbeta (w.r.t. the clamped beta)
+  S threshold; // d/dthreshold
+  S graded;    // d/dgraded_spikes_factor
+};
+
+template <unsigned ResetMode, bool ResetDelay, unsigned Surrogate, typename S>
+inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
+                                  const LifParams<S> &p,
+                                  SurrogateConstants<S> c) {
+  const S one = S(1);
+  const S reset = heaviside(memPrev - p.threshold);
+  const S shifted = pre - p.threshold;
+  const S fired = heaviside(shifted);
+  const S slope = surrogateGrad<Surrogate>(shifted, c);
+  const S viaSpike = gradSpike * p.graded * slope;
+
+  LifStepGrad<S> grad;
+  if constexpr (ResetDelay || ResetMode == kResetNone) {
+    grad.pre = gradMem + viaSpike;
+    grad.threshold = -viaSpike;
+  } else {
+    // U = V - D*th (subtract) or V - D*V (zero), D = S/g - R, dD/dV = slope,
+    // dD/dth = -slope.
+    const S doReset = fired * p.graded / p.graded - reset;
+    if constexpr (ResetMode == kResetSubtract) {
+      grad.pre = gradMem * (one - p.threshold * slope) + viaSpike;
+      grad.threshold = gradMem * (p.threshold * slope - doReset) - viaSpike;
+    } else {
+      grad.pre = gradMem * ((one - doReset) - pre * slope) + viaSpike;
+      grad.threshold = gradMem * pre * slope - viaSpike;
+    }
+  }
+  if constexpr (ResetMode == kResetZero) {
+    const S keep = one - reset;
+    grad.decay = grad.pre * (keep * memPrev);
+    grad.memPrev = grad.pre * p.decay * keep;
+  } else {
+    if constexpr (ResetMode == kResetSubtract)
+      grad.threshold = grad.threshold - reset * grad.pre; // V = ... - R*th
+    grad.decay = grad.pre * memPrev;
+    grad.memPrev = grad.pre * p.decay;
+  }
+  grad.graded = gradSpike * fired;
+  return grad;
+}
+
+} // namespace snn_ipu

@@ -1,0 +1,276 @@
+// Host shim of the slice of the Poplar vertex API that snn_ipu's codelets use.
+//
+// Written from the Poplar documentation (Vertex, MultiVertex, Input / Output /
+// InOut fields, Vector with a layout) so that csrc/codelets/*.cpp compile
+// unchanged with the host compiler. It is deliberately strict where popc is:
+//   * an Input field has no non-const access: writing an input fails to compile;
+//   * an Output element is write-only: reading an output fails to compile;
+//   * size() of a ONE_PTR vector fails to compile (Poplar does not store it).
+// Host-only connection functions live in namespace poplar::host and are used by
+// the host runner, never by codelets.
+//
+// Host layout: a 2-D field (Vector<Input<Vector<T>>>) is a strided set of rows,
+// so the runner connects the tile's neuron block at every time step of a
+// [T, N] tensor without building a table of edge pointers.
+//
+// With SNN_IPU_SHIM_CHECKED defined, every element access is bounds-checked
+// against the size the runner connected (also for ONE_PTR fields), and a
+// violation aborts with a message: the sanitizer build uses this.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+namespace poplar {
+
+enum class VectorLayout {
+  ONE_PTR,
+  SCALED_PTR32,
+  SCALED_PTR64,
+  SCALED_PTR128,
+  COMPACT_PTR,
+  SPAN,
+  SHORT_SPAN,
+  COMPACT_DELTAN,
+  DELTAN,
+  DELTANELEMENTS,
+};
+
+namespace detail {
+
+[[noreturn]] inline void outOfBounds(const char *what, std::size_t index,
+                                     std::size_t size) {
+  std::fprintf(stderr, "snn_ipu host shim: %s index %zu out of bounds (size %zu)\n",
+               what, index, size);
+  std::abort();
+}
+
+inline void checkIndex(const char *what, std::size_t index, std::size_t size) {
+#ifdef SNN_IPU_SHIM_CHECKED
+  if (index >= size)
+    outOfBounds(what, index, size);
+#else
+  (void)what;
+  (void)index;
+  (void)size;
+#endif
+}
+
+constexpr bool layoutHasSize(VectorLayout layout) {
+  return layout == VectorLayout::SPAN || layout == VectorLayout::SHORT_SPAN;
+}
+
+// A write-only reference to one element of an Output field.
+template <typename T> class WriteOnlyRef {
+public:
+  explicit WriteOnlyRef(T *element) : element_(element) {}
+  WriteOnlyRef &operator=(const T &value) {
+    *element_ = value;
+    return *this;
+  }
+  // Reading an Output is undefined on the IPU; make it a compile error here.
+  operator T() const = delete;
+
+private:
+  T *element_;
+};
+
+} // namespace detail
+
+// Vector is only a tag describing a field's element type and layout here; the
+// field wrappers below hold the host pointers.
+template <typename T, VectorLayout Layout = VectorLayout::SPAN,
+          unsigned MinAlign = alignof(T), bool Interleaved = false>
+class Vector;
+
+template <typename Field> class Input;
+template <typename Field> class Output;
+template <typename Field> class InOut;
+
+namespace host {
+template <typename Field> struct Connector;
+}
+namespace detail {
+template <typename Row, VectorLayout Layout> class RowSet;
+}
+
+// ---------------------------------------------------------------- 1-D fields
+
+template <typename T, VectorLayout L, unsigned A, bool I>
+class Input<Vector<T, L, A, I>> {
+public:
+  const T &operator[](std::size_t i) const {
+    detail::checkIndex("Input", i, size_);
+    return data_[i];
+  }
+  std::size_t size() const {
+    static_assert(detail::layoutHasSize(L), "a ONE_PTR field has no size()");
+    return size_;
+  }
+  const T *begin() const { return data_; }
+  const T *end() const {
+    static_assert(detail::layoutHasSize(L), "a ONE_PTR field has no end()");
+    return data_ + size_;
+  }
+
+private:
+  friend struct host::Connector<Input>;
+  template <typename, VectorLayout> friend class detail::RowSet;
+  const T *data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+template <typename T, VectorLayout L, unsigned A, bool I>
+class Output<Vector<T, L, A, I>> {
+public:
+  detail::WriteOnlyRef<T> operator[](std::size_t i) const {
+    detail::checkIndex("Output", i, size_);
+    return detail::WriteOnlyRef<T>(data_ + i);
+  }
+  std::size_t size() const {
+    static_assert(detail::layoutHasSize(L), "a ONE_PTR field has no size()");
+    return size_;
+  }
+
+private:
+  friend struct host::Connector<Output>;
+  template <typename, VectorLayout> friend class detail::RowSet;
+  T *data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+template <typename T, VectorLayout L, unsigned A, bool I>
+class InOut<Vector<T, L, A, I>> {
+public:
+  T &operator[](std::size_t i) const {
+    detail::checkIndex("InOut", i, size_);
+    return data_[i];
+  }
+  std::size_t size() const {
+    static_assert(detail::layoutHasSize(L), "a ONE_PTR field has no size()");
+    return size_;
+  }
+  T *begin() const { return data_; }
+
+private:
+  friend struct host::Connector<InOut>;
+  template <typename, VectorLayout> friend class detail::RowSet;
+  T *data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// ----------------------------------------------- 2-D fields: strided rows
+
+namespace detail {
+template <typename Row> struct RowTraits;
+template <typename T, VectorLayout L, unsigned A, bool I>
+struct RowTraits<Input<Vector<T, L, A, I>>> {
+  using Pointer = const T *;
+};
+template <typename T, VectorLayout L, unsigned A, bool I>
+struct RowTraits<Output<Vector<T, L, A, I>>> {
+  using Pointer = T *;
+};
+template <typename T, VectorLayout L, unsigned A, bool I>
+struct RowTraits<InOut<Vector<T, L, A, I>>> {
+  using Pointer = T *;
+};
+} // namespace detail
+
+namespace detail {
+// Vector<Input<Vector<T>>> and friends: row r starts at base + r * rowStride.
+// A row stride of 0 connects the same row to every edge (used for an absent
+// upstream gradient, which the runner connects to one row of zeros).
+template <typename Row, VectorLayout Layout> class RowSet {
+public:
+  Row operator[](std::size_t r) const {
+    checkIndex("Vector of fields (row)", r, rows_);
+    Row row;
+    row.data_ = base_ + static_cast<std::ptrdiff_t>(r) * rowStride_;
+    row.size_ = rowSize_;
+    return row;
+  }
+  std::size_t size() const {
+    static_assert(layoutHasSize(Layout), "a ONE_PTR field has no size()");
+    return rows_;
+  }
+
+private:
+  template <typename> friend struct host::Connector;
+  typename RowTraits<Row>::Pointer base_ = nullptr;
+  std::ptrdiff_t rowStride_ = 0;
+  std::size_t rowSize_ = 0;
+  std::size_t rows_ = 0;
+};
+} // namespace detail
+
+template <typename Row, VectorLayout L, unsigned A, bool I>
+class Vector<Input<Row>, L, A, I> : public detail::RowSet<Input<Row>, L> {};
+template <typename Row, VectorLayout L, unsigned A, bool I>
+class Vector<Output<Row>, L, A, I> : public detail::RowSet<Output<Row>, L> {};
+template <typename Row, VectorLayout L, unsigned A, bool I>
+class Vector<InOut<Row>, L, A, I> : public detail::RowSet<InOut<Row>, L> {};
+
+// -------------------------------------------------------------- vertices
+
+class Vertex {};
+
+// On the IPU a MultiVertex's compute(workerId) runs once on each of the tile's
+// worker contexts. The host runner calls it once per worker id as well.
+class MultiVertex {
+public:
+  static constexpr unsigned numWorkers() { return 6; }
+};
+
+// ------------------------------------------------- host-only connections
+
+namespace host {
+
+template <typename T, VectorLayout L, unsigned A, bool I>
+struct Connector<Input<Vector<T, L, A, I>>> {
+  static void connect(Input<Vector<T, L, A, I>> &field, const T *data,
+                      std::size_t size) {
+    field.data_ = data;
+    field.size_ = size;
+  }
+};
+template <typename T, VectorLayout L, unsigned A, bool I>
+struct Connector<Output<Vector<T, L, A, I>>> {
+  static void connect(Output<Vector<T, L, A, I>> &field, T *data,
+                      std::size_t size) {
+    field.data_ = data;
+    field.size_ = size;
+  }
+};
+template <typename T, VectorLayout L, unsigned A, bool I>
+struct Connector<InOut<Vector<T, L, A, I>>> {
+  static void connect(InOut<Vector<T, L, A, I>> &field, T *data,
+                      std::size_t size) {
+    field.data_ = data;
+    field.size_ = size;
+  }
+};
+template <typename Row, VectorLayout L, unsigned A, bool I>
+struct Connector<Vector<Row, L, A, I>> {
+  using Pointer = typename detail::RowTraits<Row>::Pointer;
+  static void connect(Vector<Row, L, A, I> &field, Pointer base,
+                      std::ptrdiff_t rowStride, std::size_t rowSize,
+                      std::size_t rows) {
+    field.base_ = base;
+    field.rowStride_ = rowStride;
+    field.rowSize_ = rowSize;
+    field.rows_ = rows;
+  }
+};
+
+// connect(field, pointer, size) for 1-D fields;
+// connect(field, base, rowStride, rowSize, rows) for 2-D fields.
+template <typename Field, typename... Args>
+void connect(Field &field, Args... args) {
+  Connector<Field>::connect(field, args...);
+}
+
+} // namespace host
+} // namespace poplar
