@@ -1,0 +1,81 @@
+// The host runner's entry points: run the LIF codelets over a [T, N] layer on
+// the host's threads, following the same tile plan the IPU uses.
+//
+// Arguments are raw, typed by ElementType: the bindings check every size
+// before calling, and these functions only touch the element ranges the sizes
+// below describe.
+#pragma once
+
+#include <cstdint>
+
+#include "LifPlan.hpp"
+
+namespace snn_ipu {
+
+struct LifOptions {
+  unsigned resetMode = 0;  // kReset*
+  bool resetDelay = true;
+  unsigned surrogate = 0;  // kSurrogate*
+  double surrogateA = 0.0; // see LifTypes.hpp
+  double surrogateB = 0.0;
+};
+
+struct HostRunOptions {
+  unsigned numThreads = 1;
+  // Debug mode: outputs are filled with NaN before the vertices run, and the
+  // (tile, worker) calls run in a shuffled order, so a read of an output or a
+  // dependence between workers changes the result.
+  bool debug = false;
+  std::uint64_t debugSeed = 0;
+};
+
+// Parameter vectors hold one value (shared by all neurons) or numNeurons.
+struct LifParamsView {
+  const void *decay = nullptr;
+  std::uint64_t decaySize = 1;
+  const void *threshold = nullptr;
+  std::uint64_t thresholdSize = 1;
+  const void *graded = nullptr;
+  std::uint64_t gradedSize = 1;
+};
+
+// Elements are `type` ([T, N] tensors) or its state type (per-neuron vectors:
+// float32 for half and float).
+struct LifForwardArgs {
+  ElementType type = ElementType::Float;
+  std::uint64_t numSteps = 0;
+  std::uint64_t numNeurons = 0;
+  const void *current = nullptr; // [T, N]
+  const void *memInit = nullptr; // [N], state type
+  LifParamsView params;          // state type
+  void *spikes = nullptr;        // [T, N]
+  void *mem = nullptr;           // [T, N]
+};
+
+struct LifBackwardArgs {
+  ElementType type = ElementType::Float;
+  std::uint64_t numSteps = 0;
+  std::uint64_t numNeurons = 0;
+  const void *current = nullptr;    // [T, N]
+  const void *memInit = nullptr;    // [N], state type
+  LifParamsView params;             // state type
+  const void *gradSpikes = nullptr; // [T, N] or null (no gradient)
+  const void *gradMem = nullptr;    // [T, N] or null (no gradient)
+  void *gradCurrent = nullptr;      // [T, N]
+  void *gradMemInit = nullptr;      // [N], state type
+  void *gradDecay = nullptr;        // [N] per-neuron partials, state type
+  void *gradThreshold = nullptr;    // [N]
+  void *gradGraded = nullptr;       // [N]
+};
+
+// The plan the host runner uses for a layer: one tile per thread (more in
+// debug mode), six workers per tile as on the IPU, no memory limit.
+LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
+                 ElementType type, const HostRunOptions &run);
+
+void hostLifForward(const LifForwardArgs &args, const LifOptions &options,
+                    const HostRunOptions &run);
+void hostLifBackward(const LifBackwardArgs &args, const LifOptions &options,
+                     const HostRunOptions &run);
+
+} // namespace snn_ipu

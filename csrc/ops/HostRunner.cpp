@@ -1,0 +1,57 @@
+#include "HostRunner.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "../codelets/LifMath.hpp"
+#include "ThreadPool.hpp"
+
+namespace snn_ipu {
+
+namespace {
+// Tiles index neurons with 32-bit arithmetic; keep host tiles far below that.
+constexpr std::uint64_t kMaxHostTileNeurons = std::uint64_t(1) << 30;
+} // namespace
+
+LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
+                 ElementType type, const HostRunOptions &run) {
+  TileConfig config;
+  const std::uint64_t threads = run.numThreads == 0 ? 1 : run.numThreads;
+  // One tile per thread keeps each thread on one contiguous neuron range; the
+  // debug mode uses more, smaller tiles so that shuffling reorders more.
+  std::uint64_t tiles = run.debug ? 3 * threads + 1 : threads;
+  const std::uint64_t minTiles =
+      numNeurons / kMaxHostTileNeurons + (numNeurons % kMaxHostTileNeurons != 0);
+  config.numTiles = std::max(tiles, minTiles);
+  config.workersPerTile = 6; // poplar::MultiVertex::numWorkers() in the shim
+  config.bytesPerTile = std::numeric_limits<std::uint64_t>::max();
+  config.chunkNeurons = type == ElementType::Double ? kChunkNeurons<double>
+                                                    : kChunkNeurons<float>;
+  return planLif(numSteps, numNeurons, type, config);
+}
+
+std::vector<std::uint64_t> workItemOrder(const LifPlan &plan,
+                                         const HostRunOptions &run) {
+  std::vector<std::uint64_t> order(plan.tilesUsed * plan.config.workersPerTile);
+  std::iota(order.begin(), order.end(), std::uint64_t(0));
+  if (run.debug) {
+    std::mt19937_64 rng(run.debugSeed);
+    std::shuffle(order.begin(), order.end(), rng);
+  }
+  return order;
+}
+
+void runWorkItems(const std::vector<std::uint64_t> &order, unsigned numThreads,
+                  unsigned workersPerTile,
+                  void (*call)(void *context, std::uint64_t tile,
+                               unsigned worker),
+                  void *context) {
+  parallelFor(order.size(), numThreads, [&](std::size_t i) {
+    const std::uint64_t item = order[i];
+    call(context, item / workersPerTile,
+         static_cast<unsigned>(item % workersPerTile));
+  });
+}
+
+} // namespace snn_ipu

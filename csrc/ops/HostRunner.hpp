@@ -1,0 +1,50 @@
+// Executes a plan's vertices on the host: one call of compute(worker) per
+// (tile, worker), spread over the thread pool. Internal to the host backend.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "HostLif.hpp"
+#include "LifPlan.hpp"
+
+namespace snn_ipu {
+
+// Calls vertices[tile].compute(worker) for every tile and worker of the plan.
+template <typename VertexT>
+void runVertices(const LifPlan &plan, std::vector<VertexT> &vertices,
+                 const HostRunOptions &run);
+
+// Fills n elements with quiet NaN (debug mode's poisoned outputs).
+template <typename T> void fillNaN(void *data, std::uint64_t n) {
+  T *typed = static_cast<T *>(data);
+  const T nan = T(std::numeric_limits<float>::quiet_NaN());
+  for (std::uint64_t i = 0; i < n; ++i)
+    typed[i] = nan;
+}
+
+// The order in which the runner visits the plan's (tile, worker) items:
+// tile-major, or a seeded shuffle in debug mode.
+std::vector<std::uint64_t> workItemOrder(const LifPlan &plan,
+                                         const HostRunOptions &run);
+void runWorkItems(const std::vector<std::uint64_t> &order, unsigned numThreads,
+                  unsigned workersPerTile,
+                  void (*call)(void *context, std::uint64_t tile,
+                               unsigned worker),
+                  void *context);
+
+template <typename VertexT>
+void runVertices(const LifPlan &plan, std::vector<VertexT> &vertices,
+                 const HostRunOptions &run) {
+  const auto order = workItemOrder(plan, run);
+  runWorkItems(
+      order, run.numThreads, plan.config.workersPerTile,
+      [](void *context, std::uint64_t tile, unsigned worker) {
+        (*static_cast<std::vector<VertexT> *>(context))[tile].compute(worker);
+      },
+      &vertices);
+}
+
+} // namespace snn_ipu

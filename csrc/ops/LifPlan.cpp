@@ -1,0 +1,180 @@
+#include "LifPlan.hpp"
+
+#include <limits>
+#include <sstream>
+
+#include "../codelets/LifTypes.hpp"
+
+namespace snn_ipu {
+
+namespace {
+
+constexpr std::uint64_t kMaxU64 = std::numeric_limits<std::uint64_t>::max();
+// Codelets index a tile's neurons with 32-bit unsigned arithmetic (as on the
+// IPU); keep every per-tile count, and every scratch index, well inside it.
+constexpr std::uint64_t kMaxTileIndex = std::uint64_t(1) << 31;
+
+std::uint64_t ceilDiv(std::uint64_t a, std::uint64_t b) {
+  return a / b + (a % b != 0);
+}
+
+// Saturating arithmetic: byte counts that overflow become "too large".
+std::uint64_t mulSat(std::uint64_t a, std::uint64_t b) {
+  if (a != 0 && b > kMaxU64 / a)
+    return kMaxU64;
+  return a * b;
+}
+std::uint64_t addSat(std::uint64_t a, std::uint64_t b) {
+  return b > kMaxU64 - a ? kMaxU64 : a + b;
+}
+
+std::string bytesText(std::uint64_t bytes) {
+  std::ostringstream out;
+  if (bytes == kMaxU64)
+    out << "more than 2^64 bytes";
+  else if (bytes >= 1024 * 1024)
+    out << bytes / (1024 * 1024) << " MiB (" << bytes << " bytes)";
+  else
+    out << bytes / 1024 << " KiB (" << bytes << " bytes)";
+  return out.str();
+}
+
+} // namespace
+
+const char *elementTypeName(ElementType type) {
+  switch (type) {
+  case ElementType::Half:
+    return "half";
+  case ElementType::Float:
+    return "float";
+  case ElementType::Double:
+    return "double";
+  }
+  return "?";
+}
+
+unsigned elementBytes(ElementType type) {
+  switch (type) {
+  case ElementType::Half:
+    return 2;
+  case ElementType::Float:
+    return 4;
+  case ElementType::Double:
+    return 8;
+  }
+  return 0;
+}
+
+unsigned stateBytes(ElementType type) {
+  return type == ElementType::Double ? 8 : 4;
+}
+
+unsigned workerGrain(ElementType type) {
+  switch (type) {
+  case ElementType::Half:
+    return kWorkerGrain<std::uint16_t>;
+  case ElementType::Float:
+    return kWorkerGrain<float>;
+  case ElementType::Double:
+    return kWorkerGrain<double>;
+  }
+  return 1;
+}
+
+std::uint64_t LifPlan::tileBegin(std::uint64_t tile) const {
+  const std::uint64_t begin = tile * neuronsPerTile;
+  return begin < numNeurons ? begin : numNeurons;
+}
+
+std::uint64_t LifPlan::tileEnd(std::uint64_t tile) const {
+  return tileBegin(tile + 1);
+}
+
+unsigned LifPlan::tileNeurons(std::uint64_t tile) const {
+  return static_cast<unsigned>(tileEnd(tile) - tileBegin(tile));
+}
+
+WorkerRange LifPlan::workerNeurons(std::uint64_t tile, unsigned worker) const {
+  return workerRange(tileNeurons(tile), worker, config.workersPerTile, grain);
+}
+
+LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
+                ElementType type, const TileConfig &config) {
+  if (numSteps == 0)
+    throw PlanError("LIF plan: the time dimension is empty (T = 0)");
+  if (numNeurons == 0)
+    throw PlanError("LIF plan: there are no neurons (N = 0)");
+  if (config.numTiles == 0)
+    throw PlanError("LIF plan: numTiles must be at least 1");
+  if (config.workersPerTile == 0)
+    throw PlanError("LIF plan: workersPerTile must be at least 1");
+  if (config.chunkNeurons == 0)
+    throw PlanError("LIF plan: chunkNeurons must be at least 1");
+
+  LifPlan plan;
+  plan.numSteps = numSteps;
+  plan.numNeurons = numNeurons;
+  plan.type = type;
+  plan.config = config;
+  plan.grain = workerGrain(type);
+  plan.neuronsPerTile =
+      ceilDiv(ceilDiv(numNeurons, config.numTiles), plan.grain) * plan.grain;
+  plan.tilesUsed = ceilDiv(numNeurons, plan.neuronsPerTile);
+
+  if (plan.neuronsPerTile >= kMaxTileIndex) {
+    std::ostringstream msg;
+    msg << "LIF plan: " << numNeurons << " neurons over " << config.numTiles
+        << " tiles puts " << plan.neuronsPerTile
+        << " neurons on a tile; the codelets index at most 2^31 per tile";
+    throw PlanError(msg.str());
+  }
+
+  const std::uint64_t p = plan.neuronsPerTile;
+  const std::uint64_t eb = elementBytes(type);
+  const std::uint64_t sb = stateBytes(type);
+  const std::uint64_t edgeBytes = 4; // one pointer per time-step edge
+  const std::uint64_t planes = scratchPlanes(false);
+
+  plan.backwardScratchElements =
+      mulSat(mulSat(mulSat(config.workersPerTile, numSteps),
+                    config.chunkNeurons),
+             planes);
+  if (plan.backwardScratchElements >= kMaxTileIndex) {
+    std::ostringstream msg;
+    msg << "LIF plan: T = " << numSteps
+        << " needs a backward scratch of " << plan.backwardScratchElements
+        << " elements per tile; the codelets index at most 2^31";
+    throw PlanError(msg.str());
+  }
+
+  // Forward: current, spikes and membrane rows; initial membrane and three
+  // per-neuron parameters; three edge lists of T pointers.
+  std::uint64_t fwd = mulSat(mulSat(numSteps, p), 3 * eb);
+  fwd = addSat(fwd, mulSat(p, 4 * sb));
+  fwd = addSat(fwd, mulSat(numSteps, 3 * edgeBytes));
+  // Backward: current, two upstream gradients and the current's gradient;
+  // initial membrane, three parameters and four per-neuron gradients; four
+  // edge lists; the recomputed-membrane scratch.
+  std::uint64_t bwd = mulSat(mulSat(numSteps, p), 4 * eb);
+  bwd = addSat(bwd, mulSat(p, 8 * sb));
+  bwd = addSat(bwd, mulSat(numSteps, 4 * edgeBytes));
+  bwd = addSat(bwd, mulSat(plan.backwardScratchElements, sb));
+  plan.forwardBytesPerTile = fwd;
+  plan.backwardBytesPerTile = bwd;
+
+  const std::uint64_t worst = fwd > bwd ? fwd : bwd;
+  if (worst > config.bytesPerTile) {
+    std::ostringstream msg;
+    msg << "LIF plan: T = " << numSteps << ", N = " << numNeurons << " ("
+        << elementTypeName(type) << ") puts " << p << " neurons on each of "
+        << plan.tilesUsed << " tiles, which needs " << bytesText(worst)
+        << " per tile for the " << (bwd >= fwd ? "backward" : "forward")
+        << " pass; the limit is " << bytesText(config.bytesPerTile)
+        << " per tile (" << config.numTiles
+        << " tiles). Use fewer time steps or neurons per call, or more tiles.";
+    throw PlanError(msg.str());
+  }
+  return plan;
+}
+
+} // namespace snn_ipu

@@ -1,0 +1,68 @@
+// The tile/worker plan for a LIF layer: which tile owns which neurons, which
+// worker owns which of those, and how many bytes a tile needs. Pure C++ shared
+// by the host runner and the PopART glue; it knows nothing of Poplar.
+//
+// The layer is the [T, N] view of the op's tensors (N = all non-time
+// elements). Tile k owns neurons [k*P, min((k+1)*P, N)) where P, the neurons
+// per tile, is a multiple of the element type's worker grain; inside a tile
+// the codelet divides its block with snn_ipu::workerRange (WorkDivision.hpp).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "../codelets/WorkDivision.hpp"
+
+namespace snn_ipu {
+
+enum class ElementType { Half, Float, Double };
+
+const char *elementTypeName(ElementType type);
+unsigned elementBytes(ElementType type);
+unsigned stateBytes(ElementType type); // float32 state for half and float
+unsigned workerGrain(ElementType type); // kWorkerGrain<FPType>
+
+struct TileConfig {
+  // GC200 defaults.
+  std::uint64_t numTiles = 1472;
+  unsigned workersPerTile = 6;
+  std::uint64_t bytesPerTile = 624 * 1024;
+  // The codelets' kChunkNeurons for the target (2 on the IPU), which sizes
+  // the backward vertex's scratch.
+  unsigned chunkNeurons = 2;
+};
+
+// Thrown when a layer cannot be planned; the message names the limit.
+class PlanError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct LifPlan {
+  std::uint64_t numSteps = 0;
+  std::uint64_t numNeurons = 0;
+  ElementType type = ElementType::Float;
+  TileConfig config;
+  unsigned grain = 1;
+  std::uint64_t neuronsPerTile = 0; // every tile but possibly the last
+  std::uint64_t tilesUsed = 0;
+  // Bytes a full tile needs for its tensors, vertex edges and scratch.
+  std::uint64_t forwardBytesPerTile = 0;
+  std::uint64_t backwardBytesPerTile = 0;
+  // Scratch elements (state type) of one backward vertex (all its workers).
+  std::uint64_t backwardScratchElements = 0;
+
+  std::uint64_t tileBegin(std::uint64_t tile) const;
+  std::uint64_t tileEnd(std::uint64_t tile) const;
+  unsigned tileNeurons(std::uint64_t tile) const;
+  // Neuron range [begin, end) of a worker, relative to its tile's first neuron.
+  WorkerRange workerNeurons(std::uint64_t tile, unsigned worker) const;
+};
+
+// The backward vertex keeps one or two state planes per step (reset_delay).
+// Plans are sized for the larger, so one plan serves both directions.
+LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
+                ElementType type, const TileConfig &config);
+
+} // namespace snn_ipu

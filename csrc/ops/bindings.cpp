@@ -1,0 +1,329 @@
+// pybind11 bindings of the host backend: snn_ipu._host.
+//
+// Arrays arrive as NumPy views of torch tensors (zero-copy). Every shape,
+// dtype, contiguity and writability is checked here, before any kernel runs,
+// so the kernels only ever see ranges that exist.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "../codelets/LifMath.hpp"
+#include "../codelets/LifTypes.hpp"
+#include "HostLif.hpp"
+#include "LifPlan.hpp"
+
+namespace py = pybind11;
+using namespace snn_ipu;
+
+namespace {
+
+ElementType elementTypeOf(const py::array &a, const char *name) {
+  const auto dt = a.dtype();
+  if (dt.kind() == 'f') {
+    switch (dt.itemsize()) {
+    case 2:
+      return ElementType::Half;
+    case 4:
+      return ElementType::Float;
+    case 8:
+      return ElementType::Double;
+    }
+  }
+  throw py::type_error(std::string(name) +
+                       ": expected float16, float32 or float64 elements, got " +
+                       std::string(py::str(dt)));
+}
+
+ElementType parseType(const std::string &name) {
+  if (name == "half" || name == "float16")
+    return ElementType::Half;
+  if (name == "float" || name == "float32")
+    return ElementType::Float;
+  if (name == "double" || name == "float64")
+    return ElementType::Double;
+  throw py::value_error("dtype: expected 'half', 'float' or 'double', got '" +
+                        name + "'");
+}
+
+void requireContiguous(const py::array &a, const char *name) {
+  if (!(a.flags() & py::array::c_style))
+    throw py::value_error(std::string(name) + ": expected a C-contiguous array");
+}
+
+void requireWritable(const py::array &a, const char *name) {
+  if (!a.writeable())
+    throw py::value_error(std::string(name) + ": expected a writable array");
+}
+
+void requireType(const py::array &a, ElementType type, const char *name) {
+  if (elementTypeOf(a, name) != type)
+    throw py::type_error(std::string(name) + ": expected " +
+                         elementTypeName(type) + " elements");
+}
+
+ElementType stateTypeOf(ElementType type) {
+  return type == ElementType::Double ? ElementType::Double : ElementType::Float;
+}
+
+// A [T, N] array of the layer's element type.
+void checkLayer(const py::array &a, ElementType type, std::uint64_t T,
+                std::uint64_t N, const char *name, bool writable) {
+  requireType(a, type, name);
+  requireContiguous(a, name);
+  if (a.ndim() != 2 || std::uint64_t(a.shape(0)) != T ||
+      std::uint64_t(a.shape(1)) != N) {
+    std::ostringstream msg;
+    msg << name << ": expected shape (" << T << ", " << N << ")";
+    throw py::value_error(msg.str());
+  }
+  if (writable)
+    requireWritable(a, name);
+}
+
+// A 1-D array of the state type with `size` elements (or 1 or N for params).
+void checkVector(const py::array &a, ElementType stateType, std::uint64_t N,
+                 bool allowScalar, const char *name, bool writable) {
+  requireType(a, stateType, name);
+  requireContiguous(a, name);
+  const bool sizeOk =
+      a.ndim() == 1 && (std::uint64_t(a.shape(0)) == N ||
+                        (allowScalar && a.shape(0) == 1));
+  if (!sizeOk) {
+    std::ostringstream msg;
+    msg << name << ": expected a 1-D array of " << N
+        << (allowScalar ? " or 1" : "") << " elements";
+    throw py::value_error(msg.str());
+  }
+  if (writable)
+    requireWritable(a, name);
+}
+
+LifOptions makeOptions(unsigned resetMode, bool resetDelay, unsigned surrogate,
+                       double a, double b) {
+  if (resetMode >= kNumResetModes)
+    throw py::value_error("reset_mode: expected 0 (subtract), 1 (zero) or 2 (none)");
+  if (surrogate >= kNumSurrogates)
+    throw py::value_error("surrogate: expected an id in [0, 8)");
+  LifOptions o;
+  o.resetMode = resetMode;
+  o.resetDelay = resetDelay;
+  o.surrogate = surrogate;
+  o.surrogateA = a;
+  o.surrogateB = b;
+  return o;
+}
+
+HostRunOptions makeRun(unsigned numThreads, bool debug, std::uint64_t seed) {
+  if (numThreads == 0 || numThreads > 1024)
+    throw py::value_error("num_threads: expected 1 to 1024");
+  HostRunOptions run;
+  run.numThreads = numThreads;
+  run.debug = debug;
+  run.debugSeed = seed;
+  return run;
+}
+
+LifParamsView paramsView(const py::array &decay, const py::array &threshold,
+                         const py::array &graded, ElementType stateType,
+                         std::uint64_t N) {
+  checkVector(decay, stateType, N, true, "decay", false);
+  checkVector(threshold, stateType, N, true, "threshold", false);
+  checkVector(graded, stateType, N, true, "graded", false);
+  LifParamsView p;
+  p.decay = decay.data();
+  p.decaySize = decay.shape(0);
+  p.threshold = threshold.data();
+  p.thresholdSize = threshold.shape(0);
+  p.graded = graded.data();
+  p.gradedSize = graded.shape(0);
+  return p;
+}
+
+void lifForward(py::array current, py::array memInit, py::array decay,
+                py::array threshold, py::array graded, py::array spikes,
+                py::array mem, unsigned resetMode, bool resetDelay,
+                unsigned numThreads, bool debug, std::uint64_t seed) {
+  const ElementType type = elementTypeOf(current, "current");
+  if (current.ndim() != 2)
+    throw py::value_error("current: expected a 2-D [T, N] array");
+  const std::uint64_t T = current.shape(0), N = current.shape(1);
+  if (T == 0 || N == 0)
+    throw py::value_error("current: expected T >= 1 and N >= 1");
+  const ElementType st = stateTypeOf(type);
+  checkLayer(current, type, T, N, "current", false);
+  checkVector(memInit, st, N, false, "mem_init", false);
+  checkLayer(spikes, type, T, N, "spikes", true);
+  checkLayer(mem, type, T, N, "mem", true);
+
+  LifForwardArgs a;
+  a.type = type;
+  a.numSteps = T;
+  a.numNeurons = N;
+  a.current = current.data();
+  a.memInit = memInit.data();
+  a.params = paramsView(decay, threshold, graded, st, N);
+  a.spikes = spikes.mutable_data();
+  a.mem = mem.mutable_data();
+  const LifOptions o = makeOptions(resetMode, resetDelay, 0, 0.0, 0.0);
+  const HostRunOptions run = makeRun(numThreads, debug, seed);
+  py::gil_scoped_release release;
+  hostLifForward(a, o, run);
+}
+
+void lifBackward(py::array current, py::array memInit, py::array decay,
+                 py::array threshold, py::array graded,
+                 std::optional<py::array> gradSpikes,
+                 std::optional<py::array> gradMem, py::array gradCurrent,
+                 py::array gradMemInit, py::array gradDecay,
+                 py::array gradThreshold, py::array gradGraded,
+                 unsigned resetMode, bool resetDelay, unsigned surrogate,
+                 double surrogateA, double surrogateB, unsigned numThreads,
+                 bool debug, std::uint64_t seed) {
+  const ElementType type = elementTypeOf(current, "current");
+  if (current.ndim() != 2)
+    throw py::value_error("current: expected a 2-D [T, N] array");
+  const std::uint64_t T = current.shape(0), N = current.shape(1);
+  if (T == 0 || N == 0)
+    throw py::value_error("current: expected T >= 1 and N >= 1");
+  const ElementType st = stateTypeOf(type);
+  checkLayer(current, type, T, N, "current", false);
+  checkVector(memInit, st, N, false, "mem_init", false);
+  if (gradSpikes)
+    checkLayer(*gradSpikes, type, T, N, "grad_spikes", false);
+  if (gradMem)
+    checkLayer(*gradMem, type, T, N, "grad_mem", false);
+  checkLayer(gradCurrent, type, T, N, "grad_current", true);
+  checkVector(gradMemInit, st, N, false, "grad_mem_init", true);
+  checkVector(gradDecay, st, N, false, "grad_decay", true);
+  checkVector(gradThreshold, st, N, false, "grad_threshold", true);
+  checkVector(gradGraded, st, N, false, "grad_graded", true);
+
+  LifBackwardArgs a;
+  a.type = type;
+  a.numSteps = T;
+  a.numNeurons = N;
+  a.current = current.data();
+  a.memInit = memInit.data();
+  a.params = paramsView(decay, threshold, graded, st, N);
+  a.gradSpikes = gradSpikes ? gradSpikes->data() : nullptr;
+  a.gradMem = gradMem ? gradMem->data() : nullptr;
+  a.gradCurrent = gradCurrent.mutable_data();
+  a.gradMemInit = gradMemInit.mutable_data();
+  a.gradDecay = gradDecay.mutable_data();
+  a.gradThreshold = gradThreshold.mutable_data();
+  a.gradGraded = gradGraded.mutable_data();
+  const LifOptions o =
+      makeOptions(resetMode, resetDelay, surrogate, surrogateA, surrogateB);
+  const HostRunOptions run = makeRun(numThreads, debug, seed);
+  py::gil_scoped_release release;
+  hostLifBackward(a, o, run);
+}
+
+TileConfig makeConfig(std::uint64_t numTiles, unsigned workersPerTile,
+                      std::uint64_t bytesPerTile, unsigned chunkNeurons) {
+  TileConfig c;
+  c.numTiles = numTiles;
+  c.workersPerTile = workersPerTile;
+  c.bytesPerTile = bytesPerTile;
+  c.chunkNeurons = chunkNeurons;
+  return c;
+}
+
+} // namespace
+
+PYBIND11_MODULE(_host, m) {
+  m.doc() = "snn_ipu host backend: the LIF codelets run on the CPU's threads";
+
+  py::register_exception<PlanError>(m, "PlanError", PyExc_ValueError);
+
+  m.def("lif_forward", &lifForward, py::arg("current"), py::arg("mem_init"),
+        py::arg("decay"), py::arg("threshold"), py::arg("graded"),
+        py::arg("spikes"), py::arg("mem"), py::arg("reset_mode"),
+        py::arg("reset_delay"), py::arg("num_threads") = 1,
+        py::arg("debug") = false, py::arg("seed") = 0,
+        "Run LifForward over a [T, N] layer, writing spikes and mem.");
+  m.def("lif_backward", &lifBackward, py::arg("current"), py::arg("mem_init"),
+        py::arg("decay"), py::arg("threshold"), py::arg("graded"),
+        py::arg("grad_spikes").none(true), py::arg("grad_mem").none(true),
+        py::arg("grad_current"), py::arg("grad_mem_init"),
+        py::arg("grad_decay"), py::arg("grad_threshold"),
+        py::arg("grad_graded"), py::arg("reset_mode"), py::arg("reset_delay"),
+        py::arg("surrogate"), py::arg("surrogate_a"), py::arg("surrogate_b"),
+        py::arg("num_threads") = 1, py::arg("debug") = false,
+        py::arg("seed") = 0,
+        "Run LifBackward over a [T, N] layer, writing the gradients.");
+
+  py::class_<LifPlan>(m, "LifPlan")
+      .def_readonly("num_steps", &LifPlan::numSteps)
+      .def_readonly("num_neurons", &LifPlan::numNeurons)
+      .def_property_readonly(
+          "dtype", [](const LifPlan &p) { return elementTypeName(p.type); })
+      .def_property_readonly("num_tiles",
+                             [](const LifPlan &p) { return p.config.numTiles; })
+      .def_property_readonly(
+          "workers_per_tile",
+          [](const LifPlan &p) { return p.config.workersPerTile; })
+      .def_property_readonly(
+          "bytes_per_tile",
+          [](const LifPlan &p) { return p.config.bytesPerTile; })
+      .def_property_readonly(
+          "chunk_neurons", [](const LifPlan &p) { return p.config.chunkNeurons; })
+      .def_readonly("grain", &LifPlan::grain)
+      .def_readonly("neurons_per_tile", &LifPlan::neuronsPerTile)
+      .def_readonly("tiles_used", &LifPlan::tilesUsed)
+      .def_readonly("forward_bytes_per_tile", &LifPlan::forwardBytesPerTile)
+      .def_readonly("backward_bytes_per_tile", &LifPlan::backwardBytesPerTile)
+      .def_readonly("backward_scratch_elements",
+                    &LifPlan::backwardScratchElements)
+      .def("tile_range",
+           [](const LifPlan &p, std::uint64_t tile) {
+             if (tile >= p.tilesUsed)
+               throw py::index_error("tile: expected 0 <= tile < tiles_used");
+             return py::make_tuple(p.tileBegin(tile), p.tileEnd(tile));
+           })
+      .def("worker_range",
+           [](const LifPlan &p, std::uint64_t tile, unsigned worker) {
+             if (tile >= p.tilesUsed)
+               throw py::index_error("tile: expected 0 <= tile < tiles_used");
+             if (worker >= p.config.workersPerTile)
+               throw py::index_error("worker: expected 0 <= worker < workers_per_tile");
+             const WorkerRange r = p.workerNeurons(tile, worker);
+             const std::uint64_t base = p.tileBegin(tile);
+             return py::make_tuple(base + r.begin, base + r.end);
+           },
+           "Absolute neuron range [begin, end) of one worker of one tile.");
+
+  m.def(
+      "plan",
+      [](std::uint64_t numSteps, std::uint64_t numNeurons,
+         const std::string &dtype, std::uint64_t numTiles,
+         unsigned workersPerTile, std::uint64_t bytesPerTile,
+         unsigned chunkNeurons) {
+        return planLif(numSteps, numNeurons, parseType(dtype),
+                       makeConfig(numTiles, workersPerTile, bytesPerTile,
+                                  chunkNeurons));
+      },
+      py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
+      py::arg("num_tiles") = 1472, py::arg("workers_per_tile") = 6,
+      py::arg("bytes_per_tile") = 624 * 1024, py::arg("chunk_neurons") = 2,
+      "The tile plan for a [T, N] layer (GC200 defaults).");
+  m.def(
+      "host_plan",
+      [](std::uint64_t numSteps, std::uint64_t numNeurons,
+         const std::string &dtype, unsigned numThreads, bool debug) {
+        return hostPlan(numSteps, numNeurons, parseType(dtype),
+                        makeRun(numThreads, debug, 0));
+      },
+      py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
+      py::arg("num_threads") = 1, py::arg("debug") = false,
+      "The plan the host runner uses for a [T, N] layer.");
+
+  m.attr("RESET_MODES") = py::make_tuple("subtract", "zero", "none");
+  m.attr("NUM_SURROGATES") = kNumSurrogates;
+  m.attr("HOST_CHUNK_NEURONS_FLOAT") = kChunkNeurons<float>;
+}
