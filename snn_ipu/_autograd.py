@@ -1,0 +1,87 @@
+"""The fused LIF as a torch.autograd.Function over the host kernels."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from . import runtime
+from ._backend import require_host
+
+
+@dataclass(frozen=True)
+class KernelConfig:
+    reset_mode: int       # 0 subtract, 1 zero, 2 none
+    reset_delay: bool
+    surrogate: int        # snn_ipu.surrogates.SURROGATE_IDS
+    surrogate_a: float
+    surrogate_b: float
+    num_threads: int
+
+
+def _np(t: torch.Tensor):
+    return t.detach().numpy()
+
+
+def _debug_args():
+    debug = runtime.debug_enabled()
+    return debug, (runtime.next_debug_seed() if debug else 0)
+
+
+class LifFunction(torch.autograd.Function):
+    """Inputs: current [T, N] (float16/32/64, contiguous, CPU); initial
+    membrane [N], clamped beta, threshold and graded factor ([1] or [N]), all
+    in the state dtype (float32, or float64 for float64 currents).
+    Outputs: spikes and membrane record, [T, N]."""
+
+    @staticmethod
+    def forward(ctx, current, mem_init, decay, threshold, graded, config: KernelConfig):
+        host = require_host()
+        spikes = torch.empty_like(current)
+        mem = torch.empty_like(current)
+        debug, seed = _debug_args()
+        host.lif_forward(
+            _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
+            _np(spikes), _np(mem), config.reset_mode, config.reset_delay,
+            config.num_threads, debug, seed,
+        )
+        ctx.save_for_backward(current, mem_init, decay, threshold, graded)
+        ctx.config = config
+        ctx.set_materialize_grads(False)
+        return spikes, mem
+
+    @staticmethod
+    def backward(ctx, grad_spikes, grad_mem):
+        current, mem_init, decay, threshold, graded = ctx.saved_tensors
+        config: KernelConfig = ctx.config
+        if grad_spikes is None and grad_mem is None:
+            return None, None, None, None, None, None
+        host = require_host()
+        n = current.shape[1]
+        grad_current = torch.empty_like(current)
+        per_neuron = [torch.empty(n, dtype=mem_init.dtype) for _ in range(4)]
+        grad_mem_init, grad_decay, grad_threshold, grad_graded = per_neuron
+        debug, seed = _debug_args()
+        host.lif_backward(
+            _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
+            None if grad_spikes is None else _np(grad_spikes.contiguous()),
+            None if grad_mem is None else _np(grad_mem.contiguous()),
+            _np(grad_current), _np(grad_mem_init), _np(grad_decay),
+            _np(grad_threshold), _np(grad_graded),
+            config.reset_mode, config.reset_delay, config.surrogate,
+            config.surrogate_a, config.surrogate_b, config.num_threads, debug, seed,
+        )
+
+        def reduce_to(grad, param):
+            # A parameter shared by all neurons gets the sum of their partials.
+            return grad.sum().reshape(1) if param.numel() == 1 and n != 1 else grad
+
+        needs = ctx.needs_input_grad
+        return (
+            grad_current if needs[0] else None,
+            grad_mem_init if needs[1] else None,
+            reduce_to(grad_decay, decay) if needs[2] else None,
+            reduce_to(grad_threshold, threshold) if needs[3] else None,
+            reduce_to(grad_graded, graded) if needs[4] else None,
+            None,
+        )

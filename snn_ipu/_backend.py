@@ -1,0 +1,31 @@
+"""Loads the compiled host backend, ``snn_ipu._host``."""
+from __future__ import annotations
+
+_import_error = None
+try:
+    from . import _host as host
+except ImportError as exc:  # pragma: no cover - only without a build
+    host = None
+    _import_error = exc
+
+
+def require_host():
+    """The host module, or a clear error saying how to build it."""
+    if host is None:
+        raise ImportError(
+            "snn_ipu's host backend (snn_ipu._host) is not built: install the "
+            "package with `pip install .` from the source tree "
+            f"(import failed with: {_import_error})"
+        )
+    return host
+
+
+def build_info() -> dict:
+    """Which backends this installation has."""
+    return {
+        "host": host is not None,
+        "host_error": None if host is not None else str(_import_error),
+        "ipu": False,
+        "ipu_reason": "the IPU backend (PopART custom op, popc codelets) is not built "
+        "in this installation",
+    }

@@ -1,0 +1,214 @@
+"""``python -m snn_ipu bench``: LIF forward + backward, snn_ipu against the others.
+
+For each [T, B, N] shape, on one current and one upstream spike gradient:
+checks that snn_ipu equals snnTorch (spikes bitwise, input gradient to float32
+round-off), then times forward + backward of every installed implementation
+(median of --repeats), and reports ms, ratio to snn_ipu, achieved GB/s counting
+the minimal 20 bytes per fp32 element (read the current, write spikes; read the
+spike gradient and the current, write the current's gradient), its fraction of
+the copy bandwidth measured in the same run, and peak extra memory in units of
+one [T, B, N] fp32 tensor.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+
+import torch
+
+from . import _baselines
+from ._measure import PeakMemory, Progress, copy_bandwidth, median_seconds
+
+DEFAULT_SHAPES = "25,128,1000;100,64,4096"
+QUICK_SHAPES = "25,32,256;50,16,1024"
+MINIMAL_BYTES_PER_ELEMENT = 5  # x element size: 20 bytes per fp32 element
+
+
+def parse_shapes(text: str):
+    shapes = []
+    for part in text.split(";"):
+        dims = tuple(int(d) for d in part.split(",") if d.strip())
+        if len(dims) < 2 or any(d < 1 for d in dims):
+            raise argparse.ArgumentTypeError(
+                f"--shapes: expected 'T,B,N;T,B,N', got {part!r}")
+        shapes.append(dims)
+    return shapes
+
+
+def machine_description() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "logical_cpus": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def implementations(args):
+    impls = {"snn_ipu": _baselines.fused(args.threads)}
+    if "snntorch" in args.baselines:
+        impls["snnTorch Leaky loop"] = _baselines.snntorch_leaky()
+    if "plain" in args.baselines:
+        impls["plain PyTorch loop"] = _baselines.plain_loop()
+    if args.compile:
+        impls["torch.compile(plain loop)"] = _baselines.compiled_loop()
+    if "spikingjelly" in args.baselines:
+        jelly = _baselines.spikingjelly()
+        if jelly is not None:
+            impls["SpikingJelly LIFNode"] = jelly
+    return impls
+
+
+def check_correctness(current, grad_spikes):
+    """snn_ipu against snnTorch on the benchmarked inputs."""
+    results = []
+    for run in (_baselines.fused(), _baselines.snntorch_leaky()):
+        x = current.detach().clone().requires_grad_()
+        spk, _ = run(x)
+        spk.backward(grad_spikes)
+        results.append((spk.detach(), x.grad))
+    (spk, grad), (spk_ref, grad_ref) = results
+    if not torch.equal(spk, spk_ref):
+        raise AssertionError("snn_ipu spikes differ from snnTorch's on the benchmark input")
+    err = (grad.double() - grad_ref.double()).abs().max().item()
+    scale = grad_ref.abs().max().item()
+    if err > 1e-5 * max(scale, 1e-30):
+        raise AssertionError(f"snn_ipu input gradient differs from snnTorch's by {err:.3e}")
+    return err / max(scale, 1e-30)
+
+
+def bench_shape(shape, impls, args, progress):
+    dtype = getattr(torch, args.dtype)
+    gen = torch.Generator().manual_seed(0)
+    current = (torch.randn(shape, generator=gen) * 0.6 + 0.25).to(dtype)
+    grad_spikes = torch.randn(shape, generator=gen).to(dtype)
+    elements = current.numel()
+    rel_err = check_correctness(current.float(), grad_spikes.float()) if args.check else None
+
+    rows = []
+    for name, run in impls.items():
+        x = current.detach().clone().requires_grad_()
+
+        def step():
+            x.grad = None
+            spk, _ = run(x)
+            spk.backward(grad_spikes)
+
+        seconds = median_seconds(step, args.repeats, warmup=args.warmup)
+        with PeakMemory() as peak:
+            step()
+        rows.append({
+            "implementation": name,
+            "shape": list(shape),
+            "dtype": args.dtype,
+            "ms": seconds * 1e3,
+            "elements": elements,
+            "GBps": MINIMAL_BYTES_PER_ELEMENT * current.element_size() * elements / seconds / 1e9,
+            "peak_extra_tensors": None if peak.extra is None else peak.extra / (4 * elements),
+        })
+        progress.step(f"{shape} {name}")
+    fused_ms = rows[0]["ms"]
+    for row in rows:
+        row["ratio_vs_snn_ipu"] = row["ms"] / fused_ms
+        row["check_rel_err"] = rel_err
+    return rows
+
+
+def format_table(rows, bandwidth):
+    header = (f"{'shape':>16} {'implementation':<28} {'ms':>10} {'x snn_ipu':>10} "
+              f"{'GB/s':>8} {'of copy':>8} {'peak mem':>9}")
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        peak = "n/a" if r["peak_extra_tensors"] is None else f"{r['peak_extra_tensors']:.2f} T"
+        lines.append(
+            f"{'x'.join(map(str, r['shape'])):>16} {r['implementation']:<28} {r['ms']:>10.2f} "
+            f"{r['ratio_vs_snn_ipu']:>10.2f} {r['GBps']:>8.2f} "
+            f"{r['GBps'] * 1e9 / bandwidth:>8.0%} {peak:>9}")
+    return "\n".join(lines)
+
+
+def write_plot(rows, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"(no plot: matplotlib is not installed; pip install matplotlib for {path})")
+        return False
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name in dict.fromkeys(r["implementation"] for r in rows):
+        mine = sorted((r for r in rows if r["implementation"] == name), key=lambda r: r["elements"])
+        ax.plot([r["elements"] for r in mine], [r["elements"] / r["ms"] / 1e6 for r in mine],
+                marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("elements per call (T x B x N)")
+    ax.set_ylabel("G elements / s (forward + backward)")
+    ax.set_title("LIF forward + backward throughput")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return True
+
+
+def add_arguments(parser: argparse.ArgumentParser):
+    parser.add_argument("--shapes", type=parse_shapes, default=None,
+                        help=f"';'-separated T,B,N shapes (default {DEFAULT_SHAPES})")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"small shapes ({QUICK_SHAPES}) for a smoke run")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per case (median)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs first")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for torch and snn_ipu (default: torch.get_num_threads())")
+    parser.add_argument("--dtype", choices=["float32", "float16"], default="float32")
+    parser.add_argument("--baselines", default="snntorch,plain,spikingjelly",
+                        help="comma-separated: snntorch, plain, spikingjelly")
+    parser.add_argument("--compile", action="store_true",
+                        help="also time the plain loop under torch.compile (compiles ~1 min)")
+    parser.add_argument("--no-check", dest="check", action="store_false",
+                        help="skip the correctness check against snnTorch")
+    parser.add_argument("--json", default="benchmarks/out/lif_bench.json",
+                        help="where to write the results as JSON")
+    parser.add_argument("--plot", default="benchmarks/out/lif_bench.png",
+                        help="where to write the throughput plot (PNG)")
+
+
+def main(args) -> int:
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    shapes = args.shapes or parse_shapes(QUICK_SHAPES if args.quick else DEFAULT_SHAPES)
+    impls = implementations(args)
+    bandwidth = copy_bandwidth()
+    progress = Progress(len(shapes) * len(impls), "bench")
+    rows = []
+    for shape in shapes:
+        rows += bench_shape(shape, impls, args, progress)
+    machine = machine_description()
+    print(f"machine: {machine['cpu']}, {machine['torch_threads']} threads, torch {machine['torch']}")
+    print(f"copy bandwidth (read + write): {bandwidth / 1e9:.1f} GB/s")
+    print(format_table(rows, bandwidth))
+    report = {"command": " ".join(["python -m snn_ipu bench"] + sys.argv[2:]),
+              "machine": machine, "copy_bandwidth_GBps": bandwidth / 1e9, "results": rows}
+    for path in (args.json, args.plot):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(args.json, "w") as out:
+        json.dump(report, out, indent=2)
+    print(f"wrote {args.json}")
+    if write_plot(rows, args.plot):
+        print(f"wrote {args.plot}")
+    return 0

@@ -1,0 +1,189 @@
+"""``snn_ipu.ops.lif``: the fused leaky integrate-and-fire neuron over all time steps."""
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Optional
+
+import torch
+
+from . import runtime, surrogates
+from ._autograd import KernelConfig, LifFunction
+from ._backend import host as _host
+from ._reference import atan_spike, lif_reference
+
+__all__ = ["lif", "ReferencePathWarning"]
+
+_RESET_MODES = {"subtract": 0, "zero": 1, "none": 2}
+_KERNEL_DTYPES = (torch.float16, torch.float32, torch.float64)
+
+
+class ReferencePathWarning(UserWarning):
+    """``snn_ipu.ops.lif`` ran the exact PyTorch reference instead of the kernels."""
+
+
+def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] = None, *,
+        spike_grad=None, reset_mechanism: str = "subtract", reset_delay: bool = True,
+        graded_spikes_factor=1.0, num_threads: Optional[int] = None):
+    """Leaky integrate-and-fire over all time steps, as a time loop of
+    ``snntorch.Leaky`` would compute it, in one fused kernel call.
+
+    Args:
+        input_: input current ``[T, *neurons]`` (float16, float32 or float64).
+        beta: membrane decay, clamped to [0, 1]; a number or a tensor
+            broadcastable to one time step's shape ``input_.shape[1:]``.
+        threshold: firing threshold; number or broadcastable tensor.
+        mem: initial membrane, broadcastable to one step; zeros if omitted.
+        spike_grad: an ``snntorch.surrogate`` object (``atan(alpha=2.0)``,
+            ``fast_sigmoid(slope=25)``, ...); ``None`` is snnTorch's default,
+            atan with alpha 2. Others run the exact PyTorch reference path,
+            with a :class:`ReferencePathWarning` naming why.
+        reset_mechanism: ``"subtract"``, ``"zero"`` or ``"none"``.
+        reset_delay: as ``snntorch.Leaky``; ``False`` resets in the step that
+            fires.
+        graded_spikes_factor: spikes are scaled by it; number or tensor.
+        num_threads: host threads; default ``torch.get_num_threads()``.
+
+    Returns:
+        ``(spk, mem_rec)``, both shaped like ``input_``. Gradients flow to
+        ``input_``, ``mem``, ``beta``, ``threshold`` and
+        ``graded_spikes_factor`` (surrogate gradient through the spikes, the
+        reset signal detached, as in snnTorch).
+
+    float16 currents run with the membrane carried in float32 and parameters
+    in float32; float64 runs in float64.
+    """
+    x = _check_input(input_)
+    step_shape = x.shape[1:]
+    compute_dtype = x.dtype if x.dtype in _KERNEL_DTYPES else None
+    state_dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
+    beta_t = _check_param("beta", beta, step_shape, x.device, state_dtype, finite=True)
+    threshold_t = _check_param("threshold", threshold, step_shape, x.device, state_dtype)
+    graded_t = _check_param("graded_spikes_factor", graded_spikes_factor, step_shape,
+                            x.device, state_dtype)
+    mem_t = _check_mem(mem, step_shape, x.device, state_dtype)
+    reset_mode = _check_reset(reset_mechanism)
+    if not isinstance(reset_delay, bool):
+        raise TypeError(f"reset_delay: expected True or False, got {reset_delay!r}")
+    threads = runtime.num_threads(num_threads)
+    spec, reason = surrogates.resolve(spike_grad)
+
+    if reason is None and x.device.type != "cpu":
+        reason = f"input_ is on {x.device}; the host kernels run on CPU tensors"
+    if reason is None and _host is None:
+        reason = "the host backend is not built (install with `pip install .`)"
+    if reason is None and compute_dtype is not None and x.numel() > 0:
+        return _lif_kernel(x, beta_t, threshold_t, graded_t, mem_t, reset_mode,
+                           reset_delay, spec, threads)
+    if reason is not None:
+        warnings.warn(f"snn_ipu.ops.lif: {reason}; running the exact PyTorch reference "
+                      f"path (slower)", ReferencePathWarning, stacklevel=2)
+    spike_fn = spike_grad if spike_grad is not None else atan_spike()
+    return _lif_reference(x, beta_t, threshold_t, graded_t, mem_t, reset_mechanism,
+                          reset_delay, spike_fn)
+
+
+def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, threads):
+    T = x.shape[0]
+    step_shape = x.shape[1:]
+    n = x[0].numel()
+
+    def per_neuron(t):
+        # One value for all neurons stays one value; anything else is
+        # broadcast to the step and flattened (autograd sums it back).
+        return t.reshape(1) if t.numel() == 1 else t.expand(step_shape).reshape(n).contiguous()
+
+    if mem is None:
+        mem_init = torch.zeros(n, dtype=beta.dtype)
+    else:
+        mem_init = mem.expand(step_shape).reshape(n).contiguous()
+    # "none" ignores reset_delay, and only reset_delay=True is instantiated.
+    delay = True if reset_mode == _RESET_MODES["none"] else reset_delay
+    config = KernelConfig(reset_mode, delay, spec.kernel_id, spec.a, spec.b, threads)
+    spk, mem_rec = LifFunction.apply(
+        x.reshape(T, n).contiguous(), mem_init, per_neuron(beta.clamp(0, 1)),
+        per_neuron(threshold), per_neuron(graded), config)
+    return spk.reshape(x.shape), mem_rec.reshape(x.shape)
+
+
+def _lif_reference(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_fn):
+    # snnTorch's spike functions return float32; run half in float32 and round
+    # the outputs, as the kernels carry the state in float32.
+    work = x.float() if x.dtype == torch.float16 else x
+    dtype = work.dtype if work.dtype.is_floating_point else torch.float32
+    work = work.to(dtype)
+    if mem is None:
+        mem = torch.zeros(x.shape[1:], dtype=dtype, device=x.device)
+    spk, mem_rec = lif_reference(work, beta.to(dtype), threshold.to(dtype), mem.to(dtype),
+                                 spike_fn, reset_mechanism, reset_delay, graded.to(dtype))
+    return spk.to(x.dtype), mem_rec.to(x.dtype)
+
+
+# ----------------------------------------------------------------- checking
+
+
+def _check_input(input_) -> torch.Tensor:
+    if not isinstance(input_, torch.Tensor):
+        raise TypeError(f"input_: expected a torch.Tensor of shape [T, ...], got "
+                        f"{type(input_).__name__}")
+    if input_.dim() < 1:
+        raise ValueError("input_: expected a tensor with a leading time dimension "
+                         "[T, ...], got a 0-d tensor")
+    if input_.shape[0] == 0:
+        raise ValueError("input_: the time dimension (dim 0) is empty; expected T >= 1")
+    if input_.dtype not in _KERNEL_DTYPES:
+        raise TypeError(f"input_: expected dtype float16, float32 or float64, got "
+                        f"{input_.dtype}")
+    return input_
+
+
+def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.Tensor:
+    if isinstance(value, bool):
+        raise TypeError(f"{name}: expected a number or a tensor, got a bool")
+    if isinstance(value, numbers.Real):
+        tensor = torch.tensor(float(value), dtype=dtype, device=device)
+    elif isinstance(value, torch.Tensor):
+        if value.is_complex() or value.dtype == torch.bool:
+            raise TypeError(f"{name}: expected a real tensor, got dtype {value.dtype}")
+        if value.device != device and value.numel() != 1:
+            raise ValueError(f"{name}: is on {value.device} but input_ is on {device}")
+        tensor = value.to(device=device, dtype=dtype)
+    else:
+        raise TypeError(f"{name}: expected a number or a tensor, got "
+                        f"{type(value).__name__}")
+    if not _broadcasts_to(tensor.shape, step_shape):
+        raise ValueError(f"{name}: shape {tuple(tensor.shape)} is not broadcastable to one "
+                         f"time step's shape {tuple(step_shape)}")
+    if finite and tensor.device.type != "meta" and not bool(torch.isfinite(tensor).all()):
+        raise ValueError(f"{name}: expected finite values, got "
+                         f"{tensor.detach().flatten()[:8].tolist()}")
+    return tensor
+
+
+def _check_mem(mem, step_shape, device, dtype) -> Optional[torch.Tensor]:
+    if mem is None:
+        return None
+    if not isinstance(mem, torch.Tensor):
+        raise TypeError(f"mem: expected None or a tensor, got {type(mem).__name__}")
+    if not mem.dtype.is_floating_point:
+        raise TypeError(f"mem: expected a floating tensor, got dtype {mem.dtype}")
+    if not _broadcasts_to(mem.shape, step_shape):
+        raise ValueError(f"mem: shape {tuple(mem.shape)} does not match one time step's "
+                         f"shape {tuple(step_shape)} (input_.shape[1:])")
+    if mem.device != device:
+        raise ValueError(f"mem: is on {mem.device} but input_ is on {device}")
+    return mem.to(dtype)
+
+
+def _check_reset(reset_mechanism) -> int:
+    if reset_mechanism not in _RESET_MODES:
+        raise ValueError(f"reset_mechanism: expected 'subtract', 'zero' or 'none', got "
+                         f"{reset_mechanism!r}")
+    return _RESET_MODES[reset_mechanism]
+
+
+def _broadcasts_to(shape, target) -> bool:
+    try:
+        return tuple(torch.broadcast_shapes(tuple(shape), tuple(target))) == tuple(target)
+    except RuntimeError:
+        return False
