@@ -1,0 +1,19 @@
+"""The bench command runs end to end (a smoke run; timings are not asserted)."""
+import json
+import subprocess
+import sys
+
+
+def test_bench_quick_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "snn_ipu", "bench", "--shapes", "5,2,33", "--repeats", "1",
+         "--warmup", "0", "--json", str(out), "--plot", str(tmp_path / "bench.png")],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "snnTorch Leaky loop" in result.stdout
+    report = json.loads(out.read_text())
+    names = [r["implementation"] for r in report["results"]]
+    assert names[0] == "snn_ipu" and "snnTorch Leaky loop" in names
+    assert report["copy_bandwidth_GBps"] > 0
+    assert all(r["shape"] == [5, 2, 33] and r["ms"] > 0 for r in report["results"])

@@ -1,0 +1,152 @@
+"""Bad input raises a clear Python error naming the argument."""
+import pytest
+import torch
+
+import snn_ipu
+from snn_ipu import _host
+
+lif = snn_ipu.ops.lif
+
+
+def test_rank_zero_input():
+    with pytest.raises(ValueError, match=r"input_: .*time dimension.*0-d"):
+        lif(torch.tensor(1.0), 0.9)
+
+
+def test_empty_time_dimension():
+    with pytest.raises(ValueError, match=r"input_: the time dimension .* is empty"):
+        lif(torch.zeros(0, 4), 0.9)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.bfloat16, torch.complex64, torch.bool])
+def test_unsupported_dtype(dtype):
+    with pytest.raises(TypeError, match=r"input_: expected dtype float16, float32 or float64"):
+        lif(torch.zeros(3, 4, dtype=dtype), 0.9)
+
+
+def test_input_not_a_tensor():
+    with pytest.raises(TypeError, match="input_: expected a torch.Tensor"):
+        lif([[1.0, 2.0]], 0.9)
+
+
+@pytest.mark.parametrize("name", ["beta", "threshold", "graded_spikes_factor"])
+def test_param_not_broadcastable(name):
+    kwargs = {"beta": 0.9, "threshold": 1.0, "graded_spikes_factor": 1.0}
+    kwargs[name] = torch.ones(5)
+    with pytest.raises(ValueError, match=rf"{name}: shape \(5,\) is not broadcastable to one "
+                                         r"time step's shape \(3, 4\)"):
+        lif(torch.zeros(2, 3, 4), kwargs.pop("beta"), **_rename(kwargs))
+
+
+def _rename(kwargs):
+    return {"threshold": kwargs["threshold"], "graded_spikes_factor": kwargs["graded_spikes_factor"]}
+
+
+def test_param_with_more_dims_than_a_step_is_refused():
+    with pytest.raises(ValueError, match="beta: shape"):
+        lif(torch.zeros(2, 4), torch.full((2, 4), 0.5))  # [T, N] is not one step
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_non_finite_beta(bad):
+    with pytest.raises(ValueError, match="beta: expected finite values"):
+        lif(torch.zeros(2, 3), bad)
+    with pytest.raises(ValueError, match="beta: expected finite values"):
+        lif(torch.zeros(2, 3), torch.tensor([0.5, bad, 0.5]))
+
+
+def test_param_wrong_type():
+    with pytest.raises(TypeError, match="beta: expected a number or a tensor"):
+        lif(torch.zeros(2, 3), "0.9")
+    with pytest.raises(TypeError, match="threshold: expected a number or a tensor, got a bool"):
+        lif(torch.zeros(2, 3), 0.9, True)
+
+
+def test_mismatched_mem_shape():
+    with pytest.raises(ValueError, match=r"mem: shape \(4, 3\) does not match one time step's "
+                                         r"shape \(3, 4\)"):
+        lif(torch.zeros(2, 3, 4), 0.9, mem=torch.zeros(4, 3))
+
+
+def test_mem_not_a_float_tensor():
+    with pytest.raises(TypeError, match="mem: expected a floating tensor"):
+        lif(torch.zeros(2, 3), 0.9, mem=torch.zeros(3, dtype=torch.int32))
+
+
+def test_unknown_reset_mechanism():
+    with pytest.raises(ValueError, match=r"reset_mechanism: expected 'subtract', 'zero' or "
+                                         r"'none', got 'sub'"):
+        lif(torch.zeros(2, 3), 0.9, reset_mechanism="sub")
+
+
+def test_reset_delay_not_bool():
+    with pytest.raises(TypeError, match="reset_delay: expected True or False"):
+        lif(torch.zeros(2, 3), 0.9, reset_delay="yes")
+
+
+def test_spike_grad_not_callable():
+    with pytest.raises(TypeError, match="spike_grad: expected None or a surrogate"):
+        lif(torch.zeros(2, 3), 0.9, spike_grad=2.0)
+
+
+@pytest.mark.parametrize("n", [0, -1, 2000, 1.5])
+def test_bad_num_threads(n):
+    with pytest.raises(ValueError, match="num_threads"):
+        lif(torch.zeros(2, 3), 0.9, num_threads=n)
+
+
+def test_zero_size_step_gives_empty_outputs_and_grads():
+    cur = torch.zeros(5, 0, 3, requires_grad=True)
+    spk, mem = lif(cur, 0.9)
+    assert spk.shape == mem.shape == (5, 0, 3)
+    (spk.sum() + mem.sum()).backward()
+    assert cur.grad.shape == cur.shape
+
+
+def test_mixed_param_dtypes_are_cast():
+    cur = torch.randn(6, 4)
+    a = lif(cur, torch.tensor(0.5, dtype=torch.float64), torch.tensor(1, dtype=torch.int64))
+    b = lif(cur, 0.5, 1.0)
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+
+
+class TestBindingsCheckEverything:
+    """The C++ side refuses arrays that do not match, before any kernel runs."""
+
+    def _args(self, T=3, N=4, dtype=torch.float32):
+        st = torch.float64 if dtype == torch.float64 else torch.float32
+        return dict(
+            current=torch.zeros(T, N, dtype=dtype).numpy(), mem_init=torch.zeros(N, dtype=st).numpy(),
+            decay=torch.zeros(1, dtype=st).numpy(), threshold=torch.ones(N, dtype=st).numpy(),
+            graded=torch.ones(1, dtype=st).numpy(), spikes=torch.zeros(T, N, dtype=dtype).numpy(),
+            mem=torch.zeros(T, N, dtype=dtype).numpy(), reset_mode=0, reset_delay=True)
+
+    def test_valid_call(self):
+        _host.lif_forward(**self._args())
+
+    @pytest.mark.parametrize("field,value,message", [
+        ("spikes", torch.zeros(3, 5).numpy(), r"spikes: expected shape \(3, 4\)"),
+        ("mem", torch.zeros(4, 3).numpy().T, "mem: expected a C-contiguous array"),
+        ("mem_init", torch.zeros(3).numpy(), "mem_init: expected a 1-D array of 4 elements"),
+        ("decay", torch.zeros(2).numpy(), "decay: expected a 1-D array of 4 or 1 elements"),
+        ("threshold", torch.zeros(4, dtype=torch.float64).numpy(), "threshold: expected float"),
+        ("spikes", torch.zeros(3, 4, dtype=torch.float16).numpy(), "spikes: expected float"),
+        ("reset_mode", 3, "reset_mode"),
+    ])
+    def test_mismatch_is_refused(self, field, value, message):
+        args = self._args()
+        args[field] = value
+        with pytest.raises((ValueError, TypeError), match=message):
+            _host.lif_forward(**args)
+
+    def test_read_only_output_is_refused(self):
+        args = self._args()
+        args["spikes"].setflags(write=False)
+        with pytest.raises(ValueError, match="spikes: expected a writable array"):
+            _host.lif_forward(**args)
+
+    def test_integer_current_is_refused(self):
+        args = self._args()
+        args["current"] = torch.zeros(3, 4, dtype=torch.int32).numpy()
+        with pytest.raises(TypeError, match="current: expected float16, float32 or float64"):
+            _host.lif_forward(**args)
