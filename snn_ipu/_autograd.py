@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import torch
 
 from . import runtime
+from ._alloc import empty_like
 from ._backend import require_host
 
 
@@ -17,6 +18,7 @@ class KernelConfig:
     surrogate_a: float
     surrogate_b: float
     num_threads: int
+    record_mem: bool = True
 
 
 def _np(t: torch.Tensor):
@@ -32,33 +34,39 @@ class LifFunction(torch.autograd.Function):
     """Inputs: current [T, N] (float16/32/64, contiguous, CPU); initial
     membrane [N], clamped beta, threshold and graded factor ([1] or [N]), all
     in the state dtype (float32, or float64 for float64 currents).
-    Outputs: spikes and membrane record, [T, N]."""
+    Outputs: spikes [T, N]; the membrane record [T, N] (an empty tensor when
+    config.record_mem is False); the final membrane [N] in the state dtype."""
 
     @staticmethod
     def forward(ctx, current, mem_init, decay, threshold, graded, config: KernelConfig):
         host = require_host()
-        spikes = torch.empty_like(current)
-        mem = torch.empty_like(current)
+        spikes = empty_like(current)
+        mem = empty_like(current) if config.record_mem else current.new_empty(0)
+        mem_final = torch.empty_like(mem_init)
         debug, seed = _debug_args()
         host.lif_forward(
             _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
-            _np(spikes), _np(mem), config.reset_mode, config.reset_delay,
-            config.num_threads, debug, seed,
+            _np(spikes), _np(mem) if config.record_mem else None, _np(mem_final),
+            config.reset_mode, config.reset_delay, config.num_threads, debug, seed,
         )
+        if not config.record_mem:
+            ctx.mark_non_differentiable(mem)
         ctx.save_for_backward(current, mem_init, decay, threshold, graded)
         ctx.config = config
         ctx.set_materialize_grads(False)
-        return spikes, mem
+        return spikes, mem, mem_final
 
     @staticmethod
-    def backward(ctx, grad_spikes, grad_mem):
+    def backward(ctx, grad_spikes, grad_mem, grad_mem_final):
         current, mem_init, decay, threshold, graded = ctx.saved_tensors
         config: KernelConfig = ctx.config
-        if grad_spikes is None and grad_mem is None:
+        if not config.record_mem:
+            grad_mem = None
+        if grad_spikes is None and grad_mem is None and grad_mem_final is None:
             return None, None, None, None, None, None
         host = require_host()
         n = current.shape[1]
-        grad_current = torch.empty_like(current)
+        grad_current = empty_like(current)
         per_neuron = [torch.empty(n, dtype=mem_init.dtype) for _ in range(4)]
         grad_mem_init, grad_decay, grad_threshold, grad_graded = per_neuron
         debug, seed = _debug_args()
@@ -66,6 +74,7 @@ class LifFunction(torch.autograd.Function):
             _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
             None if grad_spikes is None else _np(grad_spikes.contiguous()),
             None if grad_mem is None else _np(grad_mem.contiguous()),
+            None if grad_mem_final is None else _np(grad_mem_final.contiguous()),
             _np(grad_current), _np(grad_mem_init), _np(grad_decay),
             _np(grad_threshold), _np(grad_graded),
             config.reset_mode, config.reset_delay, config.surrogate,

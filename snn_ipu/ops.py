@@ -24,7 +24,8 @@ class ReferencePathWarning(UserWarning):
 
 def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] = None, *,
         spike_grad=None, reset_mechanism: str = "subtract", reset_delay: bool = True,
-        graded_spikes_factor=1.0, num_threads: Optional[int] = None):
+        graded_spikes_factor=1.0, record_mem: bool = True,
+        num_threads: Optional[int] = None):
     """Leaky integrate-and-fire over all time steps, as a time loop of
     ``snntorch.Leaky`` would compute it, in one fused kernel call.
 
@@ -42,10 +43,15 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         reset_delay: as ``snntorch.Leaky``; ``False`` resets in the step that
             fires.
         graded_spikes_factor: spikes are scaled by it; number or tensor.
+        record_mem: ``False`` skips the membrane record (one [T, ...] tensor
+            less to write and hold; backward recomputes what it needs) and
+            returns the final membrane instead.
         num_threads: host threads; default ``torch.get_num_threads()``.
 
     Returns:
-        ``(spk, mem_rec)``, both shaped like ``input_``. Gradients flow to
+        ``(spk, mem_rec)``, both shaped like ``input_``; with
+        ``record_mem=False``, ``(spk, mem_last)`` where ``mem_last`` is the
+        membrane after the last step, shaped like one step. Gradients flow to
         ``input_``, ``mem``, ``beta``, ``threshold`` and
         ``graded_spikes_factor`` (surrogate gradient through the spikes, the
         reset signal detached, as in snnTorch).
@@ -65,6 +71,8 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     reset_mode = _check_reset(reset_mechanism)
     if not isinstance(reset_delay, bool):
         raise TypeError(f"reset_delay: expected True or False, got {reset_delay!r}")
+    if not isinstance(record_mem, bool):
+        raise TypeError(f"record_mem: expected True or False, got {record_mem!r}")
     threads = runtime.num_threads(num_threads)
     spec, reason = surrogates.resolve(spike_grad)
 
@@ -74,16 +82,18 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         reason = "the host backend is not built (install with `pip install .`)"
     if reason is None and compute_dtype is not None and x.numel() > 0:
         return _lif_kernel(x, beta_t, threshold_t, graded_t, mem_t, reset_mode,
-                           reset_delay, spec, threads)
+                           reset_delay, spec, threads, record_mem)
     if reason is not None:
         warnings.warn(f"snn_ipu.ops.lif: {reason}; running the exact PyTorch reference "
                       f"path (slower)", ReferencePathWarning, stacklevel=2)
     spike_fn = spike_grad if spike_grad is not None else atan_spike()
-    return _lif_reference(x, beta_t, threshold_t, graded_t, mem_t, reset_mechanism,
-                          reset_delay, spike_fn)
+    spk, mem_rec = _lif_reference(x, beta_t, threshold_t, graded_t, mem_t, reset_mechanism,
+                                  reset_delay, spike_fn)
+    return (spk, mem_rec) if record_mem else (spk, mem_rec[-1])
 
 
-def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, threads):
+def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, threads,
+                record_mem):
     T = x.shape[0]
     step_shape = x.shape[1:]
     n = x[0].numel()
@@ -99,11 +109,14 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
         mem_init = mem.expand(step_shape).reshape(n).contiguous()
     # "none" ignores reset_delay, and only reset_delay=True is instantiated.
     delay = True if reset_mode == _RESET_MODES["none"] else reset_delay
-    config = KernelConfig(reset_mode, delay, spec.kernel_id, spec.a, spec.b, threads)
-    spk, mem_rec = LifFunction.apply(
+    config = KernelConfig(reset_mode, delay, spec.kernel_id, spec.a, spec.b, threads,
+                          record_mem)
+    spk, mem_rec, mem_final = LifFunction.apply(
         x.reshape(T, n).contiguous(), mem_init, per_neuron(beta.clamp(0, 1)),
         per_neuron(threshold), per_neuron(graded), config)
-    return spk.reshape(x.shape), mem_rec.reshape(x.shape)
+    if record_mem:
+        return spk.reshape(x.shape), mem_rec.reshape(x.shape)
+    return spk.reshape(x.shape), mem_final.to(x.dtype).reshape(step_shape)
 
 
 def _lif_reference(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_fn):

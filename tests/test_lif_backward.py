@@ -179,3 +179,30 @@ def test_float64_gradients_match_snntorch_float64(surrogate, reset, delay):
     ref = torch.autograd.grad(_loss(spk_r, mem_r, "both", w_spk, w_mem), leaves)
     for a, r in zip(ours, ref):
         close_to_round_off(a, r)
+
+
+@pytest.mark.parametrize("reset,delay", [("subtract", True), ("zero", False), ("none", True)])
+def test_record_mem_false_returns_final_membrane_with_gradients(reset, delay):
+    """Without the membrane record the op returns U_T; gradients through the
+    spikes and through U_T equal snnTorch's."""
+    cur, mem, beta, threshold, graded = _inputs(per_neuron=True)
+    leaves = (cur, mem, beta, threshold)
+    w_spk = torch.randn(T, B, N)
+    w_last = torch.randn(B, N)
+    kwargs = dict(reset_mechanism=reset, reset_delay=delay, graded_spikes_factor=graded.detach())
+    spk, mem_last = snn_ipu.ops.lif(cur, beta, threshold, mem, record_mem=False, **kwargs)
+    spk_r, mem_r = snntorch_lif(cur, beta, threshold, mem, **kwargs)
+    assert mem_last.shape == (B, N)
+    assert torch.equal(spk, spk_r) and torch.equal(mem_last, mem_r[-1])
+    ours = torch.autograd.grad((spk * w_spk).sum() + (mem_last * w_last).sum(), leaves)
+    ref = torch.autograd.grad((spk_r * w_spk).sum() + (mem_r[-1] * w_last).sum(), leaves)
+    for a, r in zip(ours, ref):
+        close_to_round_off(a, r)
+
+
+def test_record_mem_false_half_final_membrane_is_float32_state_rounded():
+    cur = (torch.randn(9, 40) + 0.3).half()
+    spk, last = snn_ipu.ops.lif(cur, 0.9, record_mem=False)
+    spk_full, mem_full = snn_ipu.ops.lif(cur, 0.9)
+    assert last.dtype == torch.float16
+    assert torch.equal(spk, spk_full) and torch.equal(last, mem_full[-1])

@@ -50,9 +50,11 @@ def test_seed_layer_fits_gc200():
     assert plan.neurons_per_tile == 88  # ceil(128000 / 1472) = 87, rounded to the grain
     assert plan.forward_bytes_per_tile <= 624 * 1024
     assert plan.backward_bytes_per_tile <= 624 * 1024
-    assert plan.backward_bytes_per_tile == (25 * 88 * 4 * 4 + 88 * 8 * 4 + 25 * 4 * 4
+    assert plan.chunk_neurons == 2  # the IPU's two-neuron register chunks
+    # Rows of current, gradients; per-neuron vectors; edge pointers; scratch.
+    assert plan.backward_bytes_per_tile == (25 * 88 * 4 * 4 + 88 * 9 * 4 + 25 * 4 * 4
                                             + 6 * 25 * 2 * 2 * 4)
-    assert plan.forward_bytes_per_tile == 25 * 88 * 4 * 3 + 88 * 4 * 4 + 25 * 3 * 4
+    assert plan.forward_bytes_per_tile == 25 * 88 * 4 * 3 + 88 * 5 * 4 + 25 * 3 * 4
     _assert_partition(plan)
 
 
@@ -93,3 +95,15 @@ def test_host_plan_one_contiguous_tile_per_thread(threads):
     plan = _host.host_plan(25, 128000, "float", num_threads=threads)
     assert plan.tiles_used == threads
     _assert_partition(plan)
+
+
+def test_host_chunks_fit_the_scratch_budget():
+    # Long rows per step, and the backward's T x chunk membranes (two planes)
+    # within 512 KiB.
+    assert _host.host_plan(25, 128000, "float").chunk_neurons == 1024
+    assert _host.host_plan(100, 262144, "float").chunk_neurons == 640
+    assert _host.host_plan(10000, 262144, "float").chunk_neurons == 16  # a line minimum
+    assert _host.host_plan(100, 5, "float").chunk_neurons == 2  # no wider than a block
+    for T in (1, 25, 100, 1000):
+        plan = _host.host_plan(T, 10**6, "double")
+        assert plan.backward_scratch_elements * 8 <= 6 * max(512 * 1024, T * 64 * 2)

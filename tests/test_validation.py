@@ -119,7 +119,8 @@ class TestBindingsCheckEverything:
             current=torch.zeros(T, N, dtype=dtype).numpy(), mem_init=torch.zeros(N, dtype=st).numpy(),
             decay=torch.zeros(1, dtype=st).numpy(), threshold=torch.ones(N, dtype=st).numpy(),
             graded=torch.ones(1, dtype=st).numpy(), spikes=torch.zeros(T, N, dtype=dtype).numpy(),
-            mem=torch.zeros(T, N, dtype=dtype).numpy(), reset_mode=0, reset_delay=True)
+            mem=torch.zeros(T, N, dtype=dtype).numpy(), mem_final=torch.zeros(N, dtype=st).numpy(),
+            reset_mode=0, reset_delay=True)
 
     def test_valid_call(self):
         _host.lif_forward(**self._args())
@@ -150,3 +151,8 @@ class TestBindingsCheckEverything:
         args["current"] = torch.zeros(3, 4, dtype=torch.int32).numpy()
         with pytest.raises(TypeError, match="current: expected float16, float32 or float64"):
             _host.lif_forward(**args)
+
+
+def test_record_mem_not_bool():
+    with pytest.raises(TypeError, match="record_mem: expected True or False"):
+        lif(torch.zeros(2, 3), 0.9, record_mem=None)

@@ -1,17 +1,19 @@
 // LifBackward: surrogate-gradient backpropagation through time for one tile's
 // block of neurons, all time steps in one vertex call.
 //
-// Nothing of the forward pass is read back: for each chunk of kChunkNeurons
+// Nothing of the forward pass is read back: for each chunk of chunkNeurons
 // neurons the vertex first recomputes the chunk's membrane for every step
 // (bit for bit as LifForward did, into the worker's slice of `scratch`), then
-// walks the steps in reverse carrying dL/dU in registers. Per element this
+// walks the steps in reverse carrying dL/dU. Per element this
 // reads the input current and the upstream gradients and writes the current's
 // gradient; per neuron it writes the gradients of the initial membrane and of
 // beta, threshold and the graded-spike factor (the caller sums those over
 // neurons where a parameter is shared).
 //
-// An absent upstream gradient (on the spikes or on the membrane record) is
-// connected to a row of zeros at every step.
+// An absent upstream gradient (on the spikes, the membrane record or the final
+// membrane) is connected to zeros (one row of zeros at every step).
+#include <cstddef>
+
 #include <poplar/HalfFloat.hpp>
 #include <poplar/Vertex.hpp>
 
@@ -39,7 +41,8 @@ public:
   Vector<Input<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> current;    // [numSteps]
   Vector<Input<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradSpikes; // [numSteps]
   Vector<Input<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradMem;    // [numSteps]
-  Input<Vector<S, ONE_PTR, 8>> memInit;                           // numNeurons
+  Input<Vector<S, ONE_PTR, 8>> gradMemFinal; // numNeurons: dL/dU_T
+  Input<Vector<S, ONE_PTR, 8>> memInit;      // numNeurons
   Input<Vector<S, SPAN, 8>> decay;     // 1 or numNeurons
   Input<Vector<S, SPAN, 8>> threshold; // 1 or numNeurons
   Input<Vector<S, SPAN, 8>> graded;    // 1 or numNeurons
@@ -48,61 +51,70 @@ public:
   Output<Vector<S, ONE_PTR, 8>> gradDecay;     // numNeurons
   Output<Vector<S, ONE_PTR, 8>> gradThreshold; // numNeurons
   Output<Vector<S, ONE_PTR, 8>> gradGraded;    // numNeurons
-  // numWorkers() * numSteps * kChunkNeurons * scratchPlanes(ResetDelay)
+  // numWorkers() * numSteps * chunkNeurons * scratchPlanes(ResetDelay)
   InOut<Vector<S, ONE_PTR, 8>> scratch;
   unsigned numSteps;
   unsigned numNeurons;
+  unsigned chunkNeurons; // 1 .. kMaxChunkNeurons<S>
   S surrogateA;
   S surrogateB;
 
   void compute(unsigned workerId) {
     const WorkerRange range = workerRange(numNeurons, workerId, numWorkers(),
                                           kWorkerGrain<FPType>);
-    constexpr unsigned W = kChunkNeurons<S>;
-    S *workerScratch = &scratch[workerId * numSteps * W * kPlanes];
-    unsigned first = range.begin;
-    for (; first + W <= range.end; first += W)
-      runChunk<W>(first, workerScratch);
-    for (; first < range.end; ++first)
-      runChunk<1>(first, workerScratch);
+    const unsigned width = chunkWidth<S>(chunkNeurons);
+    S *workerScratch =
+        &scratch[std::size_t(workerId) * numSteps * width * kPlanes];
+    for (std::size_t first = range.begin; first < range.end; first += width) {
+      const std::size_t left = range.end - first;
+      runChunk(first, left < width ? unsigned(left) : width, width,
+               workerScratch);
+    }
   }
 
 private:
-  template <unsigned W> void runChunk(unsigned first, S *memRecord) {
+  void runChunk(std::size_t first, unsigned count, unsigned width,
+                S *memRecord) {
+    constexpr unsigned W = kMaxChunkNeurons<S>;
     S b[W], th[W], g[W], u0[W];
-    loadParam<W>(decay, first, b);
-    clampDecay<W>(b);
-    loadParam<W>(threshold, first, th);
-    loadParam<W>(graded, first, g);
-    for (unsigned v = 0; v < W; ++v)
+    loadParam<W>(decay, first, count, b);
+    clampDecay<W>(b, count);
+    loadParam<W>(threshold, first, count, th);
+    loadParam<W>(graded, first, count, g);
+    for (unsigned v = 0; v < count; ++v)
       u0[v] = memInit[first + v];
-    // memRecord[t*W + v] = U_t; with reset_delay=False, preRecord = V_t.
-    S *preRecord = memRecord + numSteps * W;
+    // memRecord[t*width + v] = U_t; with reset_delay=False, preRecord = V_t.
+    S *preRecord = memRecord + std::size_t(numSteps) * width;
 
     // Recompute the chunk's states.
     S u[W];
-    for (unsigned v = 0; v < W; ++v)
+    for (unsigned v = 0; v < count; ++v)
       u[v] = u0[v];
     for (unsigned t = 0; t < numSteps; ++t) {
       const auto in = current[t];
+      if (t + 1 < numSteps)
+        prefetchRun(&current[t + 1][first], count);
       S x[W];
-      for (unsigned v = 0; v < W; ++v)
+      for (unsigned v = 0; v < count; ++v)
         x[v] = S(in[first + v]);
-      for (unsigned v = 0; v < W; ++v) {
+      S *memRow = memRecord + std::size_t(t) * width;
+      S *preRow = preRecord + std::size_t(t) * width;
+      for (unsigned v = 0; v < count; ++v) {
         const auto step = lifStep<ResetMode, ResetDelay>(
             u[v], x[v], LifParams<S>{b[v], th[v], g[v]});
         u[v] = step.mem;
-        memRecord[t * W + v] = step.mem;
+        memRow[v] = step.mem;
         if constexpr (kPlanes == 2)
-          preRecord[t * W + v] = step.preReset;
+          preRow[v] = step.preReset;
       }
     }
 
     // Reverse pass: carry[v] is dL/dU_t flowing back from step t+1.
     const SurrogateConstants<S> constants{surrogateA, surrogateB};
     S carry[W], gb[W], gth[W], gg[W];
-    for (unsigned v = 0; v < W; ++v) {
-      carry[v] = S(0);
+    for (unsigned v = 0; v < count; ++v)
+      carry[v] = gradMemFinal[first + v];
+    for (unsigned v = 0; v < count; ++v) {
       gb[v] = S(0);
       gth[v] = S(0);
       gg[v] = S(0);
@@ -110,10 +122,15 @@ private:
     for (unsigned t = numSteps; t-- > 0;) {
       const auto gsIn = gradSpikes[t];
       const auto gmIn = gradMem[t];
-      const S *prevRow = t > 0 ? memRecord + (t - 1) * W : u0;
-      const S *preRow = kPlanes == 2 ? preRecord + t * W : memRecord + t * W;
+      if (t > 0) {
+        prefetchRun(&gradSpikes[t - 1][first], count);
+        prefetchRun(&gradMem[t - 1][first], count);
+      }
+      const S *prevRow = t > 0 ? memRecord + std::size_t(t - 1) * width : u0;
+      const S *preRow =
+          (kPlanes == 2 ? preRecord : memRecord) + std::size_t(t) * width;
       S gx[W];
-      for (unsigned v = 0; v < W; ++v) {
+      for (unsigned v = 0; v < count; ++v) {
         const S gradMemTotal = carry[v] + S(gmIn[first + v]);
         const auto grad = lifStepGrad<ResetMode, ResetDelay, Surrogate>(
             prevRow[v], preRow[v], gradMemTotal, S(gsIn[first + v]),
@@ -125,16 +142,16 @@ private:
         gg[v] += grad.graded;
       }
       const auto gxOut = gradCurrent[t];
-      for (unsigned v = 0; v < W; ++v)
+      for (unsigned v = 0; v < count; ++v)
         gxOut[first + v] = FPType(gx[v]);
     }
-    for (unsigned v = 0; v < W; ++v)
+    for (unsigned v = 0; v < count; ++v)
       gradMemInit[first + v] = carry[v];
-    for (unsigned v = 0; v < W; ++v)
+    for (unsigned v = 0; v < count; ++v)
       gradDecay[first + v] = gb[v];
-    for (unsigned v = 0; v < W; ++v)
+    for (unsigned v = 0; v < count; ++v)
       gradThreshold[first + v] = gth[v];
-    for (unsigned v = 0; v < W; ++v)
+    for (unsigned v = 0; v < count; ++v)
       gradGraded[first + v] = gg[v];
   }
 };

@@ -2,11 +2,16 @@
 // one tile's block of neurons, in one vertex call.
 //
 // Each worker takes a contiguous, 64-bit aligned block of the tile's neurons
-// and walks it in chunks of kChunkNeurons: a chunk's membrane stays in
-// registers for all time steps, and every step reads one input row and writes
-// one spike row and one membrane row of the chunk. Fields connect the tile's
-// neurons at every time step (one edge per step), so no rearranging copy of
-// the [T, N] tensors is needed.
+// and walks it in chunks of `chunkNeurons` (at most kMaxChunkNeurons): a
+// chunk's membrane is carried across all time steps (in registers on the IPU,
+// whose chunks are 2 neurons; in L1 on the host, whose chunks are long rows),
+// and every step reads one input row and writes one spike row (and one
+// membrane row when RecordMem) of the chunk. Fields connect the tile's neurons
+// at every time step (one edge per step), so no rearranging copy of the [T, N]
+// tensors is needed. The final membrane is always written, in the state type,
+// so that a sequence can be continued.
+#include <cstddef>
+
 #include <poplar/HalfFloat.hpp>
 #include <poplar/Vertex.hpp>
 
@@ -20,7 +25,7 @@ using namespace poplar;
 
 namespace snn_ipu {
 
-template <typename FPType, unsigned ResetMode, bool ResetDelay>
+template <typename FPType, unsigned ResetMode, bool ResetDelay, bool RecordMem>
 class LifForward : public MultiVertex {
   using S = StateType<FPType>;
   static constexpr auto ONE_PTR = VectorLayout::ONE_PTR;
@@ -33,37 +38,42 @@ public:
   Input<Vector<S, SPAN, 8>> threshold; // 1 or numNeurons
   Input<Vector<S, SPAN, 8>> graded;    // 1 or numNeurons
   Vector<Output<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> spikes; // [numSteps]
-  Vector<Output<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> mem;    // [numSteps]
+  // [numSteps] when RecordMem, else no edges.
+  Vector<Output<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> mem;
+  Output<Vector<S, ONE_PTR, 8>> memFinal; // numNeurons: U after the last step
   unsigned numSteps;
   unsigned numNeurons;
+  unsigned chunkNeurons; // 1 .. kMaxChunkNeurons<S>
 
   void compute(unsigned workerId) {
     const WorkerRange range = workerRange(numNeurons, workerId, numWorkers(),
                                           kWorkerGrain<FPType>);
-    constexpr unsigned W = kChunkNeurons<S>;
-    unsigned first = range.begin;
-    for (; first + W <= range.end; first += W)
-      runChunk<W>(first);
-    for (; first < range.end; ++first)
-      runChunk<1>(first);
+    const unsigned width = chunkWidth<S>(chunkNeurons);
+    for (std::size_t first = range.begin; first < range.end; first += width) {
+      const std::size_t left = range.end - first;
+      runChunk(first, left < width ? unsigned(left) : width);
+    }
   }
 
 private:
-  template <unsigned W> void runChunk(unsigned first) {
+  void runChunk(std::size_t first, unsigned count) {
+    constexpr unsigned W = kMaxChunkNeurons<S>;
     S b[W], th[W], g[W], u[W];
-    loadParam<W>(decay, first, b);
-    clampDecay<W>(b);
-    loadParam<W>(threshold, first, th);
-    loadParam<W>(graded, first, g);
-    for (unsigned v = 0; v < W; ++v)
+    loadParam<W>(decay, first, count, b);
+    clampDecay<W>(b, count);
+    loadParam<W>(threshold, first, count, th);
+    loadParam<W>(graded, first, count, g);
+    for (unsigned v = 0; v < count; ++v)
       u[v] = memInit[first + v];
 
     for (unsigned t = 0; t < numSteps; ++t) {
       const auto in = current[t];
+      if (t + 1 < numSteps)
+        prefetchRun(&current[t + 1][first], count);
       S x[W], spk[W];
-      for (unsigned v = 0; v < W; ++v)
+      for (unsigned v = 0; v < count; ++v)
         x[v] = S(in[first + v]);
-      for (unsigned v = 0; v < W; ++v) {
+      for (unsigned v = 0; v < count; ++v) {
         const auto step =
             lifStep<ResetMode, ResetDelay>(u[v], x[v], LifParams<S>{b[v], th[v], g[v]});
         spk[v] = step.spike;
@@ -72,22 +82,30 @@ private:
       // One store stream per loop: the compiler need not prove that the two
       // output rows do not overlap to vectorise them.
       const auto spikesOut = spikes[t];
-      for (unsigned v = 0; v < W; ++v)
+      for (unsigned v = 0; v < count; ++v)
         spikesOut[first + v] = FPType(spk[v]);
-      const auto memOut = mem[t];
-      for (unsigned v = 0; v < W; ++v)
-        memOut[first + v] = FPType(u[v]);
+      if constexpr (RecordMem) {
+        const auto memOut = mem[t];
+        for (unsigned v = 0; v < count; ++v)
+          memOut[first + v] = FPType(u[v]);
+      }
     }
+    for (unsigned v = 0; v < count; ++v)
+      memFinal[first + v] = u[v];
   }
 };
 
 // Reset "none" ignores reset_delay: only reset_delay=True is instantiated.
+#define SNN_IPU_INSTANTIATE_LIF_FORWARD_RECORD(FPType, RecordMem)              \
+  template class LifForward<FPType, kResetSubtract, true, RecordMem>;          \
+  template class LifForward<FPType, kResetSubtract, false, RecordMem>;         \
+  template class LifForward<FPType, kResetZero, true, RecordMem>;              \
+  template class LifForward<FPType, kResetZero, false, RecordMem>;             \
+  template class LifForward<FPType, kResetNone, true, RecordMem>;
+
 #define SNN_IPU_INSTANTIATE_LIF_FORWARD(FPType)                                \
-  template class LifForward<FPType, kResetSubtract, true>;                     \
-  template class LifForward<FPType, kResetSubtract, false>;                    \
-  template class LifForward<FPType, kResetZero, true>;                         \
-  template class LifForward<FPType, kResetZero, false>;                        \
-  template class LifForward<FPType, kResetNone, true>;
+  SNN_IPU_INSTANTIATE_LIF_FORWARD_RECORD(FPType, true)                         \
+  SNN_IPU_INSTANTIATE_LIF_FORWARD_RECORD(FPType, false)
 
 SNN_IPU_INSTANTIATE_LIF_FORWARD(float)
 SNN_IPU_INSTANTIATE_LIF_FORWARD(half)

@@ -13,17 +13,30 @@ namespace snn_ipu {
 #ifdef __IPU__
 inline float lifExp(float x) { return ipu::exp(x); }
 inline float lifAbs(float x) { return ipu::fabs(x); }
-// Neurons whose state one worker keeps in registers across all time steps.
-template <typename StateT> constexpr unsigned kChunkNeurons = 2;
+// Tile memory has no cache: nothing to prefetch.
+template <typename T> inline void prefetchRun(const T *, unsigned) {}
+// Most neurons a worker carries across all time steps at once: on the IPU a
+// chunk's state stays in registers.
+template <typename StateT> constexpr unsigned kMaxChunkNeurons = 2;
 #else
 inline float lifExp(float x) { return std::exp(x); }
 inline double lifExp(double x) { return std::exp(x); }
 inline float lifAbs(float x) { return std::fabs(x); }
 inline double lifAbs(double x) { return std::fabs(x); }
-// Two 64-byte lines of state per chunk: the inner loop over a chunk is
-// vectorised by the host compiler, and the chunks' state lives in registers.
+// Asks the cache for `count` elements from `first` on, one request per
+// 64-byte line. The vertices walk a chunk's rows one time step after
+// another, 1 row stride apart: each row's run is a new stream that the
+// hardware prefetchers would only pick up after its first misses.
+template <typename T> inline void prefetchRun(const T *first, unsigned count) {
+  constexpr unsigned kLine = 64 / sizeof(T);
+  for (unsigned i = 0; i < count; i += kLine)
+    __builtin_prefetch(first + i, 0, 3);
+}
+// On the host a chunk is a long run of each row (up to 4 KiB of state), so
+// that every step streams whole pages; its state lives in L1 and the backward
+// vertex's recomputed membranes in L2 (the plan sizes chunks to T).
 template <typename StateT>
-constexpr unsigned kChunkNeurons = 128 / sizeof(StateT);
+constexpr unsigned kMaxChunkNeurons = 4096 / sizeof(StateT);
 #endif
 
 } // namespace snn_ipu

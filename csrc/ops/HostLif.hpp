@@ -49,7 +49,8 @@ struct LifForwardArgs {
   const void *memInit = nullptr; // [N], state type
   LifParamsView params;          // state type
   void *spikes = nullptr;        // [T, N]
-  void *mem = nullptr;           // [T, N]
+  void *mem = nullptr;           // [T, N], or null: no membrane record
+  void *memFinal = nullptr;      // [N], state type: U after the last step
 };
 
 struct LifBackwardArgs {
@@ -61,6 +62,7 @@ struct LifBackwardArgs {
   LifParamsView params;             // state type
   const void *gradSpikes = nullptr; // [T, N] or null (no gradient)
   const void *gradMem = nullptr;    // [T, N] or null (no gradient)
+  const void *gradMemFinal = nullptr; // [N], state type, or null
   void *gradCurrent = nullptr;      // [T, N]
   void *gradMemInit = nullptr;      // [N], state type
   void *gradDecay = nullptr;        // [N] per-neuron partials, state type
@@ -69,7 +71,8 @@ struct LifBackwardArgs {
 };
 
 // The plan the host runner uses for a layer: one tile per thread (more in
-// debug mode), six workers per tile as on the IPU, no memory limit.
+// debug mode), six workers per tile as on the IPU, no memory limit, chunks as
+// long as the backward scratch's cache budget allows for this T.
 LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
                  ElementType type, const HostRunOptions &run);
 

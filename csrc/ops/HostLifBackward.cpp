@@ -36,6 +36,10 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
   std::vector<FP> zeroRow;
   if (a.gradSpikes == nullptr || a.gradMem == nullptr)
     zeroRow.assign(plan.neuronsPerTile, FP(0));
+  std::vector<S> zeroState;
+  if (a.gradMemFinal == nullptr)
+    zeroState.assign(plan.neuronsPerTile, S(0));
+  const S *gradMemFinal = static_cast<const S *>(a.gradMemFinal);
   const FP *gradSpikes = static_cast<const FP *>(a.gradSpikes);
   const FP *gradMem = static_cast<const FP *>(a.gradMem);
 
@@ -57,6 +61,10 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
       connectRows(v.gradMem, gradMem, begin, count, N, T);
     else
       connectRows(v.gradMem, zeroRow.data(), 0, count, 0, T);
+    if (gradMemFinal != nullptr)
+      connectSlice(v.gradMemFinal, gradMemFinal, begin, count);
+    else
+      connectSlice(v.gradMemFinal, zeroState.data(), 0, count);
     connectSlice(v.memInit, memInit, begin, count);
     connectParam<decltype(v.decay), S>(v.decay, a.params.decay,
                                        a.params.decaySize, begin, count);
@@ -73,6 +81,7 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
                  scratchPerTile);
     v.numSteps = static_cast<unsigned>(T);
     v.numNeurons = static_cast<unsigned>(count);
+    v.chunkNeurons = plan.chunkNeurons;
     v.surrogateA = static_cast<S>(o.surrogateA);
     v.surrogateB = static_cast<S>(o.surrogateB);
   }

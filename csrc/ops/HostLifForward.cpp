@@ -12,7 +12,7 @@ namespace snn_ipu {
 
 namespace {
 
-template <typename FP, unsigned ResetMode, bool ResetDelay>
+template <typename FP, unsigned ResetMode, bool ResetDelay, bool RecordMem>
 void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
   using S = StateType<FP>;
   const LifPlan plan = hostPlan(a.numSteps, a.numNeurons, a.type, run);
@@ -21,12 +21,16 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
   const S *memInit = static_cast<const S *>(a.memInit);
   FP *spikes = static_cast<FP *>(a.spikes);
   FP *mem = static_cast<FP *>(a.mem);
+  S *memFinal = static_cast<S *>(a.memFinal);
   if (run.debug) {
     fillNaN<FP>(spikes, T * N);
-    fillNaN<FP>(mem, T * N);
+    if (RecordMem)
+      fillNaN<FP>(mem, T * N);
+    fillNaN<S>(memFinal, N);
   }
 
-  std::vector<LifForward<FP, ResetMode, ResetDelay>> vertices(plan.tilesUsed);
+  std::vector<LifForward<FP, ResetMode, ResetDelay, RecordMem>> vertices(
+      plan.tilesUsed);
   for (std::uint64_t tile = 0; tile < plan.tilesUsed; ++tile) {
     auto &v = vertices[tile];
     const std::uint64_t begin = plan.tileBegin(tile);
@@ -40,28 +44,38 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
     connectParam<decltype(v.graded), S>(v.graded, a.params.graded,
                                         a.params.gradedSize, begin, count);
     connectRows(v.spikes, spikes, begin, count, N, T);
-    connectRows(v.mem, mem, begin, count, N, T);
+    if (RecordMem)
+      connectRows(v.mem, mem, begin, count, N, T);
+    connectSlice(v.memFinal, memFinal, begin, count);
     v.numSteps = static_cast<unsigned>(T);
     v.numNeurons = static_cast<unsigned>(count);
+    v.chunkNeurons = plan.chunkNeurons;
   }
   runVertices(plan, vertices, run);
 }
 
-template <typename FP>
+template <typename FP, bool RecordMem>
 void dispatchReset(const LifForwardArgs &a, const LifOptions &o,
                    const HostRunOptions &run) {
   switch (o.resetMode) {
   case kResetSubtract:
-    return o.resetDelay ? runForward<FP, kResetSubtract, true>(a, run)
-                        : runForward<FP, kResetSubtract, false>(a, run);
+    return o.resetDelay ? runForward<FP, kResetSubtract, true, RecordMem>(a, run)
+                        : runForward<FP, kResetSubtract, false, RecordMem>(a, run);
   case kResetZero:
-    return o.resetDelay ? runForward<FP, kResetZero, true>(a, run)
-                        : runForward<FP, kResetZero, false>(a, run);
+    return o.resetDelay ? runForward<FP, kResetZero, true, RecordMem>(a, run)
+                        : runForward<FP, kResetZero, false, RecordMem>(a, run);
   case kResetNone:
-    return runForward<FP, kResetNone, true>(a, run);
+    return runForward<FP, kResetNone, true, RecordMem>(a, run);
   default:
     throw std::invalid_argument("unknown reset mode");
   }
+}
+
+template <typename FP>
+void dispatchRecord(const LifForwardArgs &a, const LifOptions &o,
+                    const HostRunOptions &run) {
+  return a.mem != nullptr ? dispatchReset<FP, true>(a, o, run)
+                          : dispatchReset<FP, false>(a, o, run);
 }
 
 } // namespace
@@ -70,11 +84,11 @@ void hostLifForward(const LifForwardArgs &a, const LifOptions &o,
                     const HostRunOptions &run) {
   switch (a.type) {
   case ElementType::Half:
-    return dispatchReset<half>(a, o, run);
+    return dispatchRecord<half>(a, o, run);
   case ElementType::Float:
-    return dispatchReset<float>(a, o, run);
+    return dispatchRecord<float>(a, o, run);
   case ElementType::Double:
-    return dispatchReset<double>(a, o, run);
+    return dispatchRecord<double>(a, o, run);
   }
 }
 

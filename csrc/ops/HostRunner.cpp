@@ -12,6 +12,23 @@ namespace snn_ipu {
 namespace {
 // Tiles index neurons with 32-bit arithmetic; keep host tiles far below that.
 constexpr std::uint64_t kMaxHostTileNeurons = std::uint64_t(1) << 30;
+// The backward vertex keeps a chunk's membranes for all T steps (two planes
+// with reset_delay=False) while it walks the steps in reverse: keep them
+// within half of a core's L2 so that the reverse pass reads them from cache.
+constexpr std::uint64_t kScratchBudgetBytes = 512 * 1024;
+// Below a 64-byte line per row and step, strided rows waste bandwidth.
+constexpr std::uint64_t kMinHostChunkBytes = 64;
+
+unsigned hostChunkNeurons(std::uint64_t numSteps, ElementType type) {
+  const std::uint64_t sb = stateBytes(type);
+  const std::uint64_t maxChunk =
+      type == ElementType::Double ? kMaxChunkNeurons<double> : kMaxChunkNeurons<float>;
+  const std::uint64_t line = kMinHostChunkBytes / sb;
+  std::uint64_t chunk = kScratchBudgetBytes / (numSteps * sb * 2);
+  chunk = chunk / line * line;
+  chunk = std::max(line, std::min(maxChunk, chunk));
+  return static_cast<unsigned>(chunk);
+}
 } // namespace
 
 LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
@@ -26,8 +43,7 @@ LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
   config.numTiles = std::max(tiles, minTiles);
   config.workersPerTile = 6; // poplar::MultiVertex::numWorkers() in the shim
   config.bytesPerTile = std::numeric_limits<std::uint64_t>::max();
-  config.chunkNeurons = type == ElementType::Double ? kChunkNeurons<double>
-                                                    : kChunkNeurons<float>;
+  config.chunkNeurons = hostChunkNeurons(numSteps == 0 ? 1 : numSteps, type);
   return planLif(numSteps, numNeurons, type, config);
 }
 

@@ -129,6 +129,13 @@ LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
     throw PlanError(msg.str());
   }
 
+  // No chunk wider than the largest worker block (rounded to the grain).
+  const std::uint64_t workerMax =
+      ceilDiv(ceilDiv(plan.neuronsPerTile, plan.grain), config.workersPerTile) *
+      plan.grain;
+  plan.chunkNeurons = static_cast<unsigned>(
+      workerMax < config.chunkNeurons ? workerMax : config.chunkNeurons);
+
   const std::uint64_t p = plan.neuronsPerTile;
   const std::uint64_t eb = elementBytes(type);
   const std::uint64_t sb = stateBytes(type);
@@ -136,8 +143,7 @@ LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
   const std::uint64_t planes = scratchPlanes(false);
 
   plan.backwardScratchElements =
-      mulSat(mulSat(mulSat(config.workersPerTile, numSteps),
-                    config.chunkNeurons),
+      mulSat(mulSat(mulSat(config.workersPerTile, numSteps), plan.chunkNeurons),
              planes);
   if (plan.backwardScratchElements >= kMaxTileIndex) {
     std::ostringstream msg;
@@ -147,16 +153,17 @@ LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
     throw PlanError(msg.str());
   }
 
-  // Forward: current, spikes and membrane rows; initial membrane and three
-  // per-neuron parameters; three edge lists of T pointers.
+  // Forward: current, spikes and membrane rows; initial and final membrane
+  // and three per-neuron parameters; three edge lists of T pointers.
   std::uint64_t fwd = mulSat(mulSat(numSteps, p), 3 * eb);
-  fwd = addSat(fwd, mulSat(p, 4 * sb));
+  fwd = addSat(fwd, mulSat(p, 5 * sb));
   fwd = addSat(fwd, mulSat(numSteps, 3 * edgeBytes));
   // Backward: current, two upstream gradients and the current's gradient;
-  // initial membrane, three parameters and four per-neuron gradients; four
-  // edge lists; the recomputed-membrane scratch.
+  // initial membrane, the final membrane's gradient, three parameters and
+  // four per-neuron gradients; four edge lists; the recomputed-membrane
+  // scratch.
   std::uint64_t bwd = mulSat(mulSat(numSteps, p), 4 * eb);
-  bwd = addSat(bwd, mulSat(p, 8 * sb));
+  bwd = addSat(bwd, mulSat(p, 9 * sb));
   bwd = addSat(bwd, mulSat(numSteps, 4 * edgeBytes));
   bwd = addSat(bwd, mulSat(plan.backwardScratchElements, sb));
   plan.forwardBytesPerTile = fwd;

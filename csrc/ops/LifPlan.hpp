@@ -28,8 +28,9 @@ struct TileConfig {
   std::uint64_t numTiles = 1472;
   unsigned workersPerTile = 6;
   std::uint64_t bytesPerTile = 624 * 1024;
-  // The codelets' kChunkNeurons for the target (2 on the IPU), which sizes
-  // the backward vertex's scratch.
+  // Neurons a worker carries across all steps at once (the vertices'
+  // chunkNeurons), at most the target's kMaxChunkNeurons: 2 on the IPU. The
+  // plan lowers it for small blocks; it sizes the backward vertex's scratch.
   unsigned chunkNeurons = 2;
 };
 
@@ -47,6 +48,7 @@ struct LifPlan {
   unsigned grain = 1;
   std::uint64_t neuronsPerTile = 0; // every tile but possibly the last
   std::uint64_t tilesUsed = 0;
+  unsigned chunkNeurons = 1; // what the vertices use (<= config.chunkNeurons)
   // Bytes a full tile needs for its tensors, vertex edges and scratch.
   std::uint64_t forwardBytesPerTile = 0;
   std::uint64_t backwardBytesPerTile = 0;

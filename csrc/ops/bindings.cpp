@@ -7,6 +7,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <sys/mman.h>
+
 #include <cstdint>
 #include <optional>
 #include <sstream>
@@ -146,8 +148,9 @@ LifParamsView paramsView(const py::array &decay, const py::array &threshold,
 
 void lifForward(py::array current, py::array memInit, py::array decay,
                 py::array threshold, py::array graded, py::array spikes,
-                py::array mem, unsigned resetMode, bool resetDelay,
-                unsigned numThreads, bool debug, std::uint64_t seed) {
+                std::optional<py::array> mem, py::array memFinal,
+                unsigned resetMode, bool resetDelay, unsigned numThreads,
+                bool debug, std::uint64_t seed) {
   const ElementType type = elementTypeOf(current, "current");
   if (current.ndim() != 2)
     throw py::value_error("current: expected a 2-D [T, N] array");
@@ -158,7 +161,9 @@ void lifForward(py::array current, py::array memInit, py::array decay,
   checkLayer(current, type, T, N, "current", false);
   checkVector(memInit, st, N, false, "mem_init", false);
   checkLayer(spikes, type, T, N, "spikes", true);
-  checkLayer(mem, type, T, N, "mem", true);
+  if (mem)
+    checkLayer(*mem, type, T, N, "mem", true);
+  checkVector(memFinal, st, N, false, "mem_final", true);
 
   LifForwardArgs a;
   a.type = type;
@@ -168,7 +173,8 @@ void lifForward(py::array current, py::array memInit, py::array decay,
   a.memInit = memInit.data();
   a.params = paramsView(decay, threshold, graded, st, N);
   a.spikes = spikes.mutable_data();
-  a.mem = mem.mutable_data();
+  a.mem = mem ? mem->mutable_data() : nullptr;
+  a.memFinal = memFinal.mutable_data();
   const LifOptions o = makeOptions(resetMode, resetDelay, 0, 0.0, 0.0);
   const HostRunOptions run = makeRun(numThreads, debug, seed);
   py::gil_scoped_release release;
@@ -178,7 +184,8 @@ void lifForward(py::array current, py::array memInit, py::array decay,
 void lifBackward(py::array current, py::array memInit, py::array decay,
                  py::array threshold, py::array graded,
                  std::optional<py::array> gradSpikes,
-                 std::optional<py::array> gradMem, py::array gradCurrent,
+                 std::optional<py::array> gradMem,
+                 std::optional<py::array> gradMemFinal, py::array gradCurrent,
                  py::array gradMemInit, py::array gradDecay,
                  py::array gradThreshold, py::array gradGraded,
                  unsigned resetMode, bool resetDelay, unsigned surrogate,
@@ -197,6 +204,8 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
     checkLayer(*gradSpikes, type, T, N, "grad_spikes", false);
   if (gradMem)
     checkLayer(*gradMem, type, T, N, "grad_mem", false);
+  if (gradMemFinal)
+    checkVector(*gradMemFinal, st, N, false, "grad_mem_final", false);
   checkLayer(gradCurrent, type, T, N, "grad_current", true);
   checkVector(gradMemInit, st, N, false, "grad_mem_init", true);
   checkVector(gradDecay, st, N, false, "grad_decay", true);
@@ -212,6 +221,7 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
   a.params = paramsView(decay, threshold, graded, st, N);
   a.gradSpikes = gradSpikes ? gradSpikes->data() : nullptr;
   a.gradMem = gradMem ? gradMem->data() : nullptr;
+  a.gradMemFinal = gradMemFinal ? gradMemFinal->data() : nullptr;
   a.gradCurrent = gradCurrent.mutable_data();
   a.gradMemInit = gradMemInit.mutable_data();
   a.gradDecay = gradDecay.mutable_data();
@@ -222,6 +232,26 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
   const HostRunOptions run = makeRun(numThreads, debug, seed);
   py::gil_scoped_release release;
   hostLifBackward(a, o, run);
+}
+
+// Asks the kernel to back [address, address + bytes) with transparent huge
+// pages when they are first touched. Writing a freshly allocated output
+// through 4 KiB page faults costs several times the write itself; with 2 MiB
+// pages the kernel only has to zero them. Only whole 2 MiB pages inside the
+// range are advised; returns whether the call succeeded.
+bool adviseHugePages(std::uintptr_t address, std::uint64_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t kHuge = std::uintptr_t(1) << 21;
+  const std::uintptr_t begin = (address + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t end = (address + bytes) & ~(kHuge - 1);
+  if (address == 0 || end <= begin)
+    return false;
+  return madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE) == 0;
+#else
+  (void)address;
+  (void)bytes;
+  return false;
+#endif
 }
 
 TileConfig makeConfig(std::uint64_t numTiles, unsigned workersPerTile,
@@ -243,20 +273,26 @@ PYBIND11_MODULE(_host, m) {
 
   m.def("lif_forward", &lifForward, py::arg("current"), py::arg("mem_init"),
         py::arg("decay"), py::arg("threshold"), py::arg("graded"),
-        py::arg("spikes"), py::arg("mem"), py::arg("reset_mode"),
-        py::arg("reset_delay"), py::arg("num_threads") = 1,
-        py::arg("debug") = false, py::arg("seed") = 0,
-        "Run LifForward over a [T, N] layer, writing spikes and mem.");
+        py::arg("spikes"), py::arg("mem").none(true), py::arg("mem_final"),
+        py::arg("reset_mode"), py::arg("reset_delay"),
+        py::arg("num_threads") = 1, py::arg("debug") = false,
+        py::arg("seed") = 0,
+        "Run LifForward over a [T, N] layer, writing spikes, the membrane "
+        "record (unless mem is None) and the final membrane.");
   m.def("lif_backward", &lifBackward, py::arg("current"), py::arg("mem_init"),
         py::arg("decay"), py::arg("threshold"), py::arg("graded"),
         py::arg("grad_spikes").none(true), py::arg("grad_mem").none(true),
-        py::arg("grad_current"), py::arg("grad_mem_init"),
+        py::arg("grad_mem_final").none(true), py::arg("grad_current"), py::arg("grad_mem_init"),
         py::arg("grad_decay"), py::arg("grad_threshold"),
         py::arg("grad_graded"), py::arg("reset_mode"), py::arg("reset_delay"),
         py::arg("surrogate"), py::arg("surrogate_a"), py::arg("surrogate_b"),
         py::arg("num_threads") = 1, py::arg("debug") = false,
         py::arg("seed") = 0,
         "Run LifBackward over a [T, N] layer, writing the gradients.");
+
+  m.def("advise_huge_pages", &adviseHugePages, py::arg("address"),
+        py::arg("bytes"),
+        "madvise(MADV_HUGEPAGE) the whole 2 MiB pages of a fresh allocation.");
 
   py::class_<LifPlan>(m, "LifPlan")
       .def_readonly("num_steps", &LifPlan::numSteps)
@@ -271,8 +307,7 @@ PYBIND11_MODULE(_host, m) {
       .def_property_readonly(
           "bytes_per_tile",
           [](const LifPlan &p) { return p.config.bytesPerTile; })
-      .def_property_readonly(
-          "chunk_neurons", [](const LifPlan &p) { return p.config.chunkNeurons; })
+      .def_readonly("chunk_neurons", &LifPlan::chunkNeurons)
       .def_readonly("grain", &LifPlan::grain)
       .def_readonly("neurons_per_tile", &LifPlan::neuronsPerTile)
       .def_readonly("tiles_used", &LifPlan::tilesUsed)
@@ -325,5 +360,5 @@ PYBIND11_MODULE(_host, m) {
 
   m.attr("RESET_MODES") = py::make_tuple("subtract", "zero", "none");
   m.attr("NUM_SURROGATES") = kNumSurrogates;
-  m.attr("HOST_CHUNK_NEURONS_FLOAT") = kChunkNeurons<float>;
+  m.attr("HOST_MAX_CHUNK_NEURONS_FLOAT") = kMaxChunkNeurons<float>;
 }
