@@ -16,8 +16,9 @@ from ._backend import host
 HUGE_PAGE_MIN_BYTES = 4 << 20
 
 
-def empty_like(t: torch.Tensor) -> torch.Tensor:
-    out = torch.empty_like(t, memory_format=torch.contiguous_format)
+def empty(shape, dtype: torch.dtype) -> torch.Tensor:
+    """A contiguous CPU tensor for a kernel output."""
+    out = torch.empty(shape, dtype=dtype)
     nbytes = out.numel() * out.element_size()
     if host is not None and nbytes >= HUGE_PAGE_MIN_BYTES:
         host.advise_huge_pages(out.data_ptr(), nbytes)

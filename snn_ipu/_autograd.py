@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import torch
 
 from . import runtime
-from ._alloc import empty_like
+from ._alloc import empty
 from ._backend import require_host
 
 
@@ -19,6 +20,9 @@ class KernelConfig:
     surrogate_b: float
     num_threads: int
     record_mem: bool = True
+    # A static input: current is one [1, N] row used at every one of
+    # num_steps steps, and its gradient is summed over them in the kernel.
+    num_steps: Optional[int] = None
 
 
 def _np(t: torch.Tensor):
@@ -34,20 +38,25 @@ class LifFunction(torch.autograd.Function):
     """Inputs: current [T, N] (float16/32/64, contiguous, CPU); initial
     membrane [N], clamped beta, threshold and graded factor ([1] or [N]), all
     in the state dtype (float32, or float64 for float64 currents).
-    Outputs: spikes [T, N]; the membrane record [T, N] (an empty tensor when
-    config.record_mem is False); the final membrane [N] in the state dtype."""
+    With config.num_steps set, current is [1, N] (a static input) and
+    T = num_steps. Outputs: spikes [T, N]; the membrane record [T, N] (an
+    empty tensor when config.record_mem is False); the final membrane [N] in
+    the state dtype."""
 
     @staticmethod
     def forward(ctx, current, mem_init, decay, threshold, graded, config: KernelConfig):
         host = require_host()
-        spikes = empty_like(current)
-        mem = empty_like(current) if config.record_mem else current.new_empty(0)
+        steps = current.shape[0] if config.num_steps is None else config.num_steps
+        layer = (steps, current.shape[1])
+        spikes = empty(layer, current.dtype)
+        mem = empty(layer, current.dtype) if config.record_mem else current.new_empty(0)
         mem_final = torch.empty_like(mem_init)
         debug, seed = _debug_args()
         host.lif_forward(
             _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
             _np(spikes), _np(mem) if config.record_mem else None, _np(mem_final),
             config.reset_mode, config.reset_delay, config.num_threads, debug, seed,
+            config.num_steps,
         )
         if not config.record_mem:
             ctx.mark_non_differentiable(mem)
@@ -66,7 +75,7 @@ class LifFunction(torch.autograd.Function):
             return None, None, None, None, None, None
         host = require_host()
         n = current.shape[1]
-        grad_current = empty_like(current)
+        grad_current = empty(current.shape, current.dtype)
         per_neuron = [torch.empty(n, dtype=mem_init.dtype) for _ in range(4)]
         grad_mem_init, grad_decay, grad_threshold, grad_graded = per_neuron
         debug, seed = _debug_args()
@@ -79,6 +88,7 @@ class LifFunction(torch.autograd.Function):
             _np(grad_threshold), _np(grad_graded),
             config.reset_mode, config.reset_delay, config.surrogate,
             config.surrogate_a, config.surrogate_b, config.num_threads, debug, seed,
+            config.num_steps,
         )
 
         def reduce_to(grad, param):

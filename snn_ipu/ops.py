@@ -25,7 +25,7 @@ class ReferencePathWarning(UserWarning):
 def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] = None, *,
         spike_grad=None, reset_mechanism: str = "subtract", reset_delay: bool = True,
         graded_spikes_factor=1.0, record_mem: bool = True,
-        num_threads: Optional[int] = None):
+        num_steps: Optional[int] = None, num_threads: Optional[int] = None):
     """Leaky integrate-and-fire over all time steps, as a time loop of
     ``snntorch.Leaky`` would compute it, in one fused kernel call.
 
@@ -46,6 +46,10 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         record_mem: ``False`` skips the membrane record (one [T, ...] tensor
             less to write and hold; backward recomputes what it needs) and
             returns the final membrane instead.
+        num_steps: for a static input (the same current at every step, as in
+            direct encoding): ``input_`` is one step's current ``[...]`` and
+            the outputs have ``num_steps`` steps. The kernel reads it once per
+            step and sums its gradient over time; nothing is expanded.
         num_threads: host threads; default ``torch.get_num_threads()``.
 
     Returns:
@@ -59,7 +63,10 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     float16 currents run with the membrane carried in float32 and parameters
     in float32; float64 runs in float64.
     """
-    x = _check_input(input_)
+    if num_steps is None:
+        x = _check_input(input_)
+    else:
+        x = _check_static_input(input_, num_steps)
     step_shape = x.shape[1:]
     compute_dtype = x.dtype if x.dtype in _KERNEL_DTYPES else None
     state_dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
@@ -82,20 +89,23 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         reason = "the host backend is not built (install with `pip install .`)"
     if reason is None and compute_dtype is not None and x.numel() > 0:
         return _lif_kernel(x, beta_t, threshold_t, graded_t, mem_t, reset_mode,
-                           reset_delay, spec, threads, record_mem)
+                           reset_delay, spec, threads, record_mem, num_steps)
     if reason is not None:
         warnings.warn(f"snn_ipu.ops.lif: {reason}; running the exact PyTorch reference "
                       f"path (slower)", ReferencePathWarning, stacklevel=2)
     spike_fn = spike_grad if spike_grad is not None else atan_spike()
+    if num_steps is not None:
+        x = x.expand(num_steps, *step_shape)
     spk, mem_rec = _lif_reference(x, beta_t, threshold_t, graded_t, mem_t, reset_mechanism,
                                   reset_delay, spike_fn)
     return (spk, mem_rec) if record_mem else (spk, mem_rec[-1])
 
 
 def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, threads,
-                record_mem):
-    T = x.shape[0]
+                record_mem, num_steps):
+    rows = x.shape[0]  # T, or 1 for a static input
     step_shape = x.shape[1:]
+    out_shape = (num_steps if num_steps is not None else rows, *step_shape)
     n = x[0].numel()
 
     def per_neuron(t):
@@ -110,13 +120,13 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     # "none" ignores reset_delay, and only reset_delay=True is instantiated.
     delay = True if reset_mode == _RESET_MODES["none"] else reset_delay
     config = KernelConfig(reset_mode, delay, spec.kernel_id, spec.a, spec.b, threads,
-                          record_mem)
+                          record_mem, num_steps)
     spk, mem_rec, mem_final = LifFunction.apply(
-        x.reshape(T, n).contiguous(), mem_init, per_neuron(beta.clamp(0, 1)),
+        x.reshape(rows, n).contiguous(), mem_init, per_neuron(beta.clamp(0, 1)),
         per_neuron(threshold), per_neuron(graded), config)
     if record_mem:
-        return spk.reshape(x.shape), mem_rec.reshape(x.shape)
-    return spk.reshape(x.shape), mem_final.to(x.dtype).reshape(step_shape)
+        return spk.reshape(out_shape), mem_rec.reshape(out_shape)
+    return spk.reshape(out_shape), mem_final.to(x.dtype).reshape(step_shape)
 
 
 def _lif_reference(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_fn):
@@ -148,6 +158,19 @@ def _check_input(input_) -> torch.Tensor:
         raise TypeError(f"input_: expected dtype float16, float32 or float64, got "
                         f"{input_.dtype}")
     return input_
+
+
+def _check_static_input(input_, num_steps) -> torch.Tensor:
+    """A static input: one step's current, viewed as [1, ...]."""
+    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 1:
+        raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
+    if not isinstance(input_, torch.Tensor):
+        raise TypeError(f"input_: expected a torch.Tensor (one step's current, since "
+                        f"num_steps is given), got {type(input_).__name__}")
+    if input_.dtype not in _KERNEL_DTYPES:
+        raise TypeError(f"input_: expected dtype float16, float32 or float64, got "
+                        f"{input_.dtype}")
+    return input_.unsqueeze(0)
 
 
 def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.Tensor:

@@ -206,3 +206,31 @@ def test_record_mem_false_half_final_membrane_is_float32_state_rounded():
     spk_full, mem_full = snn_ipu.ops.lif(cur, 0.9)
     assert last.dtype == torch.float16
     assert torch.equal(spk, spk_full) and torch.equal(last, mem_full[-1])
+
+
+@pytest.mark.parametrize("record_mem", [True, False])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_static_input_equals_expanded_input(record_mem, dtype):
+    """num_steps: one step's current used at every step; outputs equal those
+    of the expanded [T, ...] input and the gradient is its sum over time."""
+    static = (torch.randn(B, N, dtype=dtype) * 0.5 + 0.3).requires_grad_()
+    beta = torch.rand(N, dtype=dtype, requires_grad=True)
+    # Per neuron: snnTorch would round a float or 0-d threshold to float32 in
+    # reset*threshold (its reset is float32), even for float64 currents.
+    threshold = torch.full((N,), 0.8, dtype=dtype)
+    spk, second = snn_ipu.ops.lif(static, beta, threshold, num_steps=T, record_mem=record_mem)
+    spk_r, mem_r = snntorch_lif(static.expand(T, B, N), beta, threshold)
+    assert spk.shape == (T, B, N)
+    assert torch.equal(spk, spk_r)
+    second_r = mem_r if record_mem else mem_r[-1]
+    assert torch.equal(second, second_r)
+    w = torch.randn(T, B, N, dtype=dtype)
+    ours = torch.autograd.grad((spk * w).sum() + second.sum(), (static, beta))
+    ref = torch.autograd.grad((spk_r * w).sum() + second_r.sum(), (static, beta))
+    for a, r in zip(ours, ref):
+        close_to_round_off(a, r, rel=4e-6)
+
+
+def test_static_input_bad_num_steps():
+    with pytest.raises(ValueError, match="num_steps: expected a positive int"):
+        snn_ipu.ops.lif(torch.zeros(3), 0.9, num_steps=0)

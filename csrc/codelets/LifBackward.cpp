@@ -12,6 +12,10 @@
 //
 // An absent upstream gradient (on the spikes, the membrane record or the final
 // membrane) is connected to zeros (one row of zeros at every step).
+//
+// With constantCurrent set, the input current is the same row at every step
+// (static input, connected once per step) and gradCurrent has one edge that
+// receives the current's gradient summed over all steps.
 #include <cstddef>
 
 #include <poplar/HalfFloat.hpp>
@@ -46,7 +50,8 @@ public:
   Input<Vector<S, SPAN, 8>> decay;     // 1 or numNeurons
   Input<Vector<S, SPAN, 8>> threshold; // 1 or numNeurons
   Input<Vector<S, SPAN, 8>> graded;    // 1 or numNeurons
-  Vector<Output<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradCurrent; // [numSteps]
+  // [numSteps], or [1] (summed over steps) when constantCurrent.
+  Vector<Output<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradCurrent;
   Output<Vector<S, ONE_PTR, 8>> gradMemInit;   // numNeurons
   Output<Vector<S, ONE_PTR, 8>> gradDecay;     // numNeurons
   Output<Vector<S, ONE_PTR, 8>> gradThreshold; // numNeurons
@@ -55,7 +60,8 @@ public:
   InOut<Vector<S, ONE_PTR, 8>> scratch;
   unsigned numSteps;
   unsigned numNeurons;
-  unsigned chunkNeurons; // 1 .. kMaxChunkNeurons<S>
+  unsigned chunkNeurons;    // 1 .. kMaxChunkNeurons<S>
+  unsigned constantCurrent; // 0 or 1
   S surrogateA;
   S surrogateB;
 
@@ -111,13 +117,14 @@ private:
 
     // Reverse pass: carry[v] is dL/dU_t flowing back from step t+1.
     const SurrogateConstants<S> constants{surrogateA, surrogateB};
-    S carry[W], gb[W], gth[W], gg[W];
+    S carry[W], gb[W], gth[W], gg[W], gxSum[W];
     for (unsigned v = 0; v < count; ++v)
       carry[v] = gradMemFinal[first + v];
     for (unsigned v = 0; v < count; ++v) {
       gb[v] = S(0);
       gth[v] = S(0);
       gg[v] = S(0);
+      gxSum[v] = S(0);
     }
     for (unsigned t = numSteps; t-- > 0;) {
       const auto gsIn = gradSpikes[t];
@@ -141,9 +148,19 @@ private:
         gth[v] += grad.threshold;
         gg[v] += grad.graded;
       }
-      const auto gxOut = gradCurrent[t];
+      if (constantCurrent) {
+        for (unsigned v = 0; v < count; ++v)
+          gxSum[v] += gx[v];
+      } else {
+        const auto gxOut = gradCurrent[t];
+        for (unsigned v = 0; v < count; ++v)
+          gxOut[first + v] = FPType(gx[v]);
+      }
+    }
+    if (constantCurrent) {
+      const auto gxOut = gradCurrent[0];
       for (unsigned v = 0; v < count; ++v)
-        gxOut[first + v] = FPType(gx[v]);
+        gxOut[first + v] = FPType(gxSum[v]);
     }
     for (unsigned v = 0; v < count; ++v)
       gradMemInit[first + v] = carry[v];

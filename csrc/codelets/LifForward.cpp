@@ -8,8 +8,9 @@
 // and every step reads one input row and writes one spike row (and one
 // membrane row when RecordMem) of the chunk. Fields connect the tile's neurons
 // at every time step (one edge per step), so no rearranging copy of the [T, N]
-// tensors is needed. The final membrane is always written, in the state type,
-// so that a sequence can be continued.
+// tensors is needed; a static input connects the same row at every step. The
+// final membrane is always written, in the state type, so that a sequence can
+// be continued.
 #include <cstddef>
 
 #include <poplar/HalfFloat.hpp>

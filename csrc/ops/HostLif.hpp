@@ -45,7 +45,8 @@ struct LifForwardArgs {
   ElementType type = ElementType::Float;
   std::uint64_t numSteps = 0;
   std::uint64_t numNeurons = 0;
-  const void *current = nullptr; // [T, N]
+  bool constantCurrent = false;  // current is [1, N], the same at every step
+  const void *current = nullptr; // [T, N] or [1, N]
   const void *memInit = nullptr; // [N], state type
   LifParamsView params;          // state type
   void *spikes = nullptr;        // [T, N]
@@ -57,13 +58,14 @@ struct LifBackwardArgs {
   ElementType type = ElementType::Float;
   std::uint64_t numSteps = 0;
   std::uint64_t numNeurons = 0;
-  const void *current = nullptr;    // [T, N]
+  bool constantCurrent = false;     // current and gradCurrent are [1, N]
+  const void *current = nullptr;    // [T, N] or [1, N]
   const void *memInit = nullptr;    // [N], state type
   LifParamsView params;             // state type
   const void *gradSpikes = nullptr; // [T, N] or null (no gradient)
   const void *gradMem = nullptr;    // [T, N] or null (no gradient)
   const void *gradMemFinal = nullptr; // [N], state type, or null
-  void *gradCurrent = nullptr;      // [T, N]
+  void *gradCurrent = nullptr;      // [T, N], or [1, N]: summed over steps
   void *gradMemInit = nullptr;      // [N], state type
   void *gradDecay = nullptr;        // [N] per-neuron partials, state type
   void *gradThreshold = nullptr;    // [N]

@@ -26,8 +26,9 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
   S *gradDecay = static_cast<S *>(a.gradDecay);
   S *gradThreshold = static_cast<S *>(a.gradThreshold);
   S *gradGraded = static_cast<S *>(a.gradGraded);
+  const std::uint64_t currentRows = a.constantCurrent ? 1 : T;
   if (run.debug) {
-    fillNaN<FP>(gradCurrent, T * N);
+    fillNaN<FP>(gradCurrent, currentRows * N);
     for (S *perNeuron : {gradMemInit, gradDecay, gradThreshold, gradGraded})
       fillNaN<S>(perNeuron, N);
   }
@@ -52,7 +53,7 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
     auto &v = vertices[tile];
     const std::uint64_t begin = plan.tileBegin(tile);
     const std::uint64_t count = plan.tileNeurons(tile);
-    connectRows(v.current, current, begin, count, N, T);
+    connectRows(v.current, current, begin, count, a.constantCurrent ? 0 : N, T);
     if (gradSpikes != nullptr)
       connectRows(v.gradSpikes, gradSpikes, begin, count, N, T);
     else
@@ -72,7 +73,7 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
                                            a.params.thresholdSize, begin, count);
     connectParam<decltype(v.graded), S>(v.graded, a.params.graded,
                                         a.params.gradedSize, begin, count);
-    connectRows(v.gradCurrent, gradCurrent, begin, count, N, T);
+    connectRows(v.gradCurrent, gradCurrent, begin, count, N, currentRows);
     connectSlice(v.gradMemInit, gradMemInit, begin, count);
     connectSlice(v.gradDecay, gradDecay, begin, count);
     connectSlice(v.gradThreshold, gradThreshold, begin, count);
@@ -82,6 +83,7 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
     v.numSteps = static_cast<unsigned>(T);
     v.numNeurons = static_cast<unsigned>(count);
     v.chunkNeurons = plan.chunkNeurons;
+    v.constantCurrent = a.constantCurrent ? 1 : 0;
     v.surrogateA = static_cast<S>(o.surrogateA);
     v.surrogateB = static_cast<S>(o.surrogateB);
   }

@@ -35,7 +35,7 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
     auto &v = vertices[tile];
     const std::uint64_t begin = plan.tileBegin(tile);
     const std::uint64_t count = plan.tileNeurons(tile);
-    connectRows(v.current, current, begin, count, N, T);
+    connectRows(v.current, current, begin, count, a.constantCurrent ? 0 : N, T);
     connectSlice(v.memInit, memInit, begin, count);
     connectParam<decltype(v.decay), S>(v.decay, a.params.decay,
                                        a.params.decaySize, begin, count);

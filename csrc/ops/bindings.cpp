@@ -146,19 +146,42 @@ LifParamsView paramsView(const py::array &decay, const py::array &threshold,
   return p;
 }
 
+struct LayerShape {
+  std::uint64_t T;
+  std::uint64_t N;
+  bool constantCurrent;
+};
+
+// current is [T, N], or [1, N] with num_steps = T for a static input.
+LayerShape layerShape(const py::array &current, std::optional<std::uint64_t> numSteps) {
+  elementTypeOf(current, "current");
+  if (current.ndim() != 2)
+    throw py::value_error("current: expected a 2-D [T, N] array");
+  LayerShape shape{std::uint64_t(current.shape(0)), std::uint64_t(current.shape(1)),
+                   false};
+  if (numSteps) {
+    if (shape.T != 1)
+      throw py::value_error(
+          "current: with num_steps (a static input), expected shape (1, N)");
+    shape.T = *numSteps;
+    shape.constantCurrent = true;
+  }
+  if (shape.T == 0 || shape.N == 0)
+    throw py::value_error("current: expected T >= 1 and N >= 1");
+  return shape;
+}
+
 void lifForward(py::array current, py::array memInit, py::array decay,
                 py::array threshold, py::array graded, py::array spikes,
                 std::optional<py::array> mem, py::array memFinal,
                 unsigned resetMode, bool resetDelay, unsigned numThreads,
-                bool debug, std::uint64_t seed) {
+                bool debug, std::uint64_t seed,
+                std::optional<std::uint64_t> numSteps) {
   const ElementType type = elementTypeOf(current, "current");
-  if (current.ndim() != 2)
-    throw py::value_error("current: expected a 2-D [T, N] array");
-  const std::uint64_t T = current.shape(0), N = current.shape(1);
-  if (T == 0 || N == 0)
-    throw py::value_error("current: expected T >= 1 and N >= 1");
+  const LayerShape shape = layerShape(current, numSteps);
+  const std::uint64_t T = shape.T, N = shape.N;
   const ElementType st = stateTypeOf(type);
-  checkLayer(current, type, T, N, "current", false);
+  checkLayer(current, type, shape.constantCurrent ? 1 : T, N, "current", false);
   checkVector(memInit, st, N, false, "mem_init", false);
   checkLayer(spikes, type, T, N, "spikes", true);
   if (mem)
@@ -169,6 +192,7 @@ void lifForward(py::array current, py::array memInit, py::array decay,
   a.type = type;
   a.numSteps = T;
   a.numNeurons = N;
+  a.constantCurrent = shape.constantCurrent;
   a.current = current.data();
   a.memInit = memInit.data();
   a.params = paramsView(decay, threshold, graded, st, N);
@@ -190,15 +214,14 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
                  py::array gradThreshold, py::array gradGraded,
                  unsigned resetMode, bool resetDelay, unsigned surrogate,
                  double surrogateA, double surrogateB, unsigned numThreads,
-                 bool debug, std::uint64_t seed) {
+                 bool debug, std::uint64_t seed,
+                 std::optional<std::uint64_t> numSteps) {
   const ElementType type = elementTypeOf(current, "current");
-  if (current.ndim() != 2)
-    throw py::value_error("current: expected a 2-D [T, N] array");
-  const std::uint64_t T = current.shape(0), N = current.shape(1);
-  if (T == 0 || N == 0)
-    throw py::value_error("current: expected T >= 1 and N >= 1");
+  const LayerShape shape = layerShape(current, numSteps);
+  const std::uint64_t T = shape.T, N = shape.N;
+  const std::uint64_t currentRows = shape.constantCurrent ? 1 : T;
   const ElementType st = stateTypeOf(type);
-  checkLayer(current, type, T, N, "current", false);
+  checkLayer(current, type, currentRows, N, "current", false);
   checkVector(memInit, st, N, false, "mem_init", false);
   if (gradSpikes)
     checkLayer(*gradSpikes, type, T, N, "grad_spikes", false);
@@ -206,7 +229,7 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
     checkLayer(*gradMem, type, T, N, "grad_mem", false);
   if (gradMemFinal)
     checkVector(*gradMemFinal, st, N, false, "grad_mem_final", false);
-  checkLayer(gradCurrent, type, T, N, "grad_current", true);
+  checkLayer(gradCurrent, type, currentRows, N, "grad_current", true);
   checkVector(gradMemInit, st, N, false, "grad_mem_init", true);
   checkVector(gradDecay, st, N, false, "grad_decay", true);
   checkVector(gradThreshold, st, N, false, "grad_threshold", true);
@@ -216,6 +239,7 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
   a.type = type;
   a.numSteps = T;
   a.numNeurons = N;
+  a.constantCurrent = shape.constantCurrent;
   a.current = current.data();
   a.memInit = memInit.data();
   a.params = paramsView(decay, threshold, graded, st, N);
@@ -276,9 +300,10 @@ PYBIND11_MODULE(_host, m) {
         py::arg("spikes"), py::arg("mem").none(true), py::arg("mem_final"),
         py::arg("reset_mode"), py::arg("reset_delay"),
         py::arg("num_threads") = 1, py::arg("debug") = false,
-        py::arg("seed") = 0,
+        py::arg("seed") = 0, py::arg("num_steps") = py::none(),
         "Run LifForward over a [T, N] layer, writing spikes, the membrane "
-        "record (unless mem is None) and the final membrane.");
+        "record (unless mem is None) and the final membrane. With num_steps, "
+        "current is one [1, N] row used at every step (static input).");
   m.def("lif_backward", &lifBackward, py::arg("current"), py::arg("mem_init"),
         py::arg("decay"), py::arg("threshold"), py::arg("graded"),
         py::arg("grad_spikes").none(true), py::arg("grad_mem").none(true),
@@ -287,8 +312,10 @@ PYBIND11_MODULE(_host, m) {
         py::arg("grad_graded"), py::arg("reset_mode"), py::arg("reset_delay"),
         py::arg("surrogate"), py::arg("surrogate_a"), py::arg("surrogate_b"),
         py::arg("num_threads") = 1, py::arg("debug") = false,
-        py::arg("seed") = 0,
-        "Run LifBackward over a [T, N] layer, writing the gradients.");
+        py::arg("seed") = 0, py::arg("num_steps") = py::none(),
+        "Run LifBackward over a [T, N] layer, writing the gradients. With "
+        "num_steps, current and grad_current are [1, N]: a static input and "
+        "its gradient summed over steps.");
 
   m.def("advise_huge_pages", &adviseHugePages, py::arg("address"),
         py::arg("bytes"),
