@@ -6,7 +6,7 @@ from typing import Optional
 
 import torch
 
-from . import runtime
+from . import _memory, runtime
 from ._alloc import empty
 from ._backend import require_host
 
@@ -75,10 +75,15 @@ class LifFunction(torch.autograd.Function):
             return None, None, None, None, None, None
         host = require_host()
         n = current.shape[1]
+        steps = current.shape[0] if config.num_steps is None else config.num_steps
+        debug, seed = _debug_args()
+        _memory.require(
+            _backward_bytes(host, current, steps, mem_init.dtype, grad_spikes, grad_mem,
+                            config.num_threads, debug),
+            f"the backward pass over a layer of {steps} steps x {n} neurons ({current.dtype})")
         grad_current = empty(current.shape, current.dtype)
         per_neuron = [torch.empty(n, dtype=mem_init.dtype) for _ in range(4)]
         grad_mem_init, grad_decay, grad_threshold, grad_graded = per_neuron
-        debug, seed = _debug_args()
         host.lif_backward(
             _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
             None if grad_spikes is None else _np(grad_spikes.contiguous()),
@@ -104,3 +109,24 @@ class LifFunction(torch.autograd.Function):
             reduce_to(grad_graded, graded) if needs[4] else None,
             None,
         )
+
+
+_PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "double"}
+
+
+def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, threads,
+                    debug) -> int:
+    """What a kernel backward call allocates: the current's gradient, four
+    per-neuron gradients, contiguous copies of strided upstream gradients, and
+    inside the runner a zero row and zero state (for absent upstream
+    gradients) and every tile's scratch of recomputed membranes."""
+    rows, n = current.shape
+    element = current.element_size()
+    state = torch.finfo(state_dtype).bits // 8
+    total = rows * n * element + 4 * n * state
+    for grad in (grad_spikes, grad_mem):
+        if grad is not None and not grad.is_contiguous():
+            total += grad.numel() * element
+    total += n * (element + state)
+    plan = host.host_plan(steps, n, _PLAN_DTYPES[current.dtype], threads, debug)
+    return total + plan.backward_scratch_elements * plan.tiles_used * state

@@ -7,7 +7,7 @@ from typing import Optional
 
 import torch
 
-from . import runtime, surrogates
+from . import _memory, runtime, surrogates
 from ._autograd import KernelConfig, LifFunction
 from ._backend import host as _host
 from ._reference import atan_spike, lif_reference
@@ -96,6 +96,10 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     spike_fn = spike_grad if spike_grad is not None else atan_spike()
     if num_steps is not None:
         x = x.expand(num_steps, *step_shape)
+    if x.device.type == "cpu":
+        # The reference loop stacks spikes and membranes: two [T, ...] tensors.
+        _memory.require(2 * x.numel() * x.element_size(),
+                        f"the reference path over input_ of shape {tuple(x.shape)} ({x.dtype})")
     spk, mem_rec = _lif_reference(x, beta_t, threshold_t, graded_t, mem_t, reset_mechanism,
                                   reset_delay, spike_fn)
     return (spk, mem_rec) if record_mem else (spk, mem_rec[-1])
@@ -107,6 +111,8 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     step_shape = x.shape[1:]
     out_shape = (num_steps if num_steps is not None else rows, *step_shape)
     n = x[0].numel()
+    _memory.require(_forward_bytes(x, out_shape[0], n, record_mem),
+                    f"the forward pass over input_ of shape {tuple(out_shape)} ({x.dtype})")
 
     def per_neuron(t):
         # One value for all neurons stays one value; anything else is
@@ -127,6 +133,17 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     if record_mem:
         return spk.reshape(out_shape), mem_rec.reshape(out_shape)
     return spk.reshape(out_shape), mem_final.to(x.dtype).reshape(step_shape)
+
+
+def _forward_bytes(x, steps, n, record_mem) -> int:
+    """What a kernel forward call allocates: a contiguous copy of a strided
+    input, the spikes (and membrane record), and per-neuron vectors (initial
+    and final membrane, three parameters) in the state dtype."""
+    element = x.element_size()
+    state = 8 if x.dtype == torch.float64 else 4
+    copy = 0 if x.is_contiguous() else x.numel() * element
+    outputs = steps * n * element * (2 if record_mem else 1)
+    return copy + outputs + 5 * n * state
 
 
 def _lif_reference(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_fn):
