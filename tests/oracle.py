@@ -105,3 +105,17 @@ def term_scale(copy_grads, param_shape):
     gradient adds up (the gradients of its per-step copies)."""
     total = sum(g.abs() for g in copy_grads)
     return total.sum_to_size(param_shape) if param_shape != total.shape else total
+
+
+def exact_graded_gradient(spikes, grad_spikes, graded_shape):
+    """dL/dg with reset_delay=False, without snnTorch's cancellation noise.
+
+    snnTorch differentiates S = H*g and do_reset = S/g - R separately; the two
+    paths through S/g cancel exactly, but its float32 sum of them leaves noise
+    of order ulp(dL/dQ / g) per spike, which can be far above the gradient's
+    own round-off (dL/dQ grows with the membrane's gradient). The exact value
+    is the sum over steps of dL/dS * H, H = (S != 0) for a finite non-zero g;
+    the kernel returns it. Returns (value, scale) in float64: the sum, and
+    the sum of its terms' magnitudes, both summed to the parameter's shape."""
+    terms = grad_spikes.double() * (spikes != 0).double()
+    return terms.sum_to_size(graded_shape), terms.abs().sum_to_size(graded_shape)

@@ -47,7 +47,8 @@ inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
     const S doReset = quotient - reset;
     const S gradDoReset =
         -gradMem * (ResetMode == kResetSubtract ? p.threshold : pre);
-    const S gradSpikeTotal = gradSpike + gradDoReset / p.graded;
+    const S gradQuotient = gradDoReset / p.graded; // dL/dS through Q
+    const S gradSpikeTotal = gradSpike + gradQuotient;
     const S viaSpikes = slope * (gradSpikeTotal * p.graded);
     if constexpr (ResetMode == kResetSubtract) {
       grad.pre = gradMem + viaSpikes;
@@ -58,8 +59,13 @@ inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
       grad.pre = (gradMem - gradMem * doReset) + viaSpikes;
       grad.threshold = -viaSpikes;
     }
-    // dL/dg through S = H*g and through Q = S/g.
-    grad.graded = gradSpikeTotal * fired - gradDoReset * (quotient / p.graded);
+    // dL/dg = gradSpikeTotal*H (through S = H*g) - gradDoReset*Q/g (through
+    // Q = S/g). The gradDoReset parts cancel exactly; summed in float32 they
+    // leave noise of order ulp(gradDoReset/g), which is what snnTorch
+    // returns. Keep the exact value, gradSpike*H, and add the cancelling
+    // parts times 0: 0 where they are finite, NaN where snnTorch's are NaN.
+    const S cancelling = gradQuotient * fired - gradDoReset * (quotient / p.graded);
+    grad.graded = gradSpike * fired + S(0) * cancelling;
   }
   if constexpr (ResetMode == kResetZero) {
     const S keep = one - reset;
