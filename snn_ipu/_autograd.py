@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import torch
+from torch.autograd.function import once_differentiable
 
 from . import _memory, runtime
 from ._alloc import empty
@@ -66,6 +67,7 @@ class LifFunction(torch.autograd.Function):
         return spikes, mem, mem_final
 
     @staticmethod
+    @once_differentiable  # the kernel's gradients carry no graph: refuse double backward
     def backward(ctx, grad_spikes, grad_mem, grad_mem_final):
         current, mem_init, decay, threshold, graded = ctx.saved_tensors
         config: KernelConfig = ctx.config

@@ -198,7 +198,9 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     elif isinstance(value, torch.Tensor):
         if value.is_complex() or value.dtype == torch.bool:
             raise TypeError(f"{name}: expected a real tensor, got dtype {value.dtype}")
-        if value.device != device and value.numel() != 1:
+        if value.device != device and (value.numel() != 1 or value.device.type == "meta"):
+            # A one-element tensor may come from another device (it is copied
+            # over), except from meta, which holds no value to copy.
             raise ValueError(f"{name}: is on {value.device} but input_ is on {device}")
         tensor = value.to(device=device, dtype=dtype)
     else:
