@@ -25,6 +25,8 @@ def build_info() -> dict:
     return {
         "host": host is not None,
         "host_error": None if host is not None else str(_import_error),
+        # A sanitizer build (ASan + UBSan, for .ci/sanitize): slower.
+        "sanitized": bool(getattr(host, "BUILD_SANITIZED", False)),
         "ipu": False,
         "ipu_reason": "the IPU backend (PopART custom op, popc codelets) is not built "
         "in this installation",

@@ -385,6 +385,11 @@ PYBIND11_MODULE(_host, m) {
       py::arg("num_threads") = 1, py::arg("debug") = false,
       "The plan the host runner uses for a [T, N] layer.");
 
+#ifdef SNN_IPU_SANITIZED
+  m.attr("BUILD_SANITIZED") = true; // ASan + UBSan, bounds-checked shim
+#else
+  m.attr("BUILD_SANITIZED") = false;
+#endif
   m.attr("RESET_MODES") = py::make_tuple("subtract", "zero", "none");
   m.attr("NUM_SURROGATES") = kNumSurrogates;
   m.attr("HOST_MAX_CHUNK_NEURONS_FLOAT") = kMaxChunkNeurons<float>;
