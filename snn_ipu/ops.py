@@ -100,8 +100,16 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         # The reference loop stacks spikes and membranes: two [T, ...] tensors.
         _memory.require(2 * x.numel() * x.element_size(),
                         f"the reference path over input_ of shape {tuple(x.shape)} ({x.dtype})")
+    steps = x.shape[0]
+    if x.numel() == 0 and steps > 1:
+        # No neurons: every step is empty. Run one and expand it, rather than
+        # a Python loop over T empty steps (minutes for T = 10^7).
+        x = x[:1]
     spk, mem_rec = _lif_reference(x, beta_t, threshold_t, graded_t, mem_t, reset_mechanism,
                                   reset_delay, spike_fn)
+    if spk.shape[0] != steps:
+        spk = spk.expand(steps, *spk.shape[1:]).contiguous()
+        mem_rec = mem_rec.expand(steps, *mem_rec.shape[1:]).contiguous()
     return (spk, mem_rec) if record_mem else (spk, mem_rec[-1])
 
 

@@ -2,7 +2,7 @@
 (with a ReferencePathWarning) and give meta outputs and gradients of the
 right shapes and dtypes; arguments mixing meta and CPU are refused naming
 the argument; zero-size non-time dimensions give empty outputs and
-gradients equal to snnTorch's."""
+gradients equal to snnTorch's, whatever T."""
 import itertools
 
 import pytest
@@ -58,3 +58,15 @@ def test_zero_size_step_matches_snntorch(step, static, record_mem, per_neuron):
     }
     options = dict(record_mem=record_mem, num_steps=4 if static else None)
     check_against_snntorch(args, list(args), options)
+
+
+@pytest.mark.parametrize("static", [False, True])
+def test_zero_size_step_with_huge_t_returns_at_once(static):
+    """No neurons and 10^12 steps: empty outputs of the right shape at once
+    (the reference loop used to iterate over every empty step)."""
+    steps = 10**12
+    x = torch.zeros((0,) if static else (steps, 0), requires_grad=True)
+    spk, mem = lif(x, 0.9, num_steps=steps if static else None)
+    assert spk.shape == mem.shape == (steps, 0)
+    (grad,) = torch.autograd.grad(spk.sum() + mem.sum(), x)
+    assert grad.shape == x.shape
