@@ -61,6 +61,7 @@ class Progress:
 
     def __init__(self, total: int, label: str = ""):
         self.total, self.done, self.label = max(total, 1), 0, label
+        self.tty = sys.stderr.isatty()
         self._draw("")
 
     def step(self, what: str = ""):
@@ -68,8 +69,8 @@ class Progress:
         self._draw(what)
 
     def _draw(self, what):
-        if not sys.stderr.isatty() and self.done not in (0, self.total):
-            return
+        if not self.tty and self.done < self.total:
+            return  # a log gets one line per bar, when it completes
         width = 28
         filled = width * self.done // self.total
         bar = "#" * filled + "." * (width - filled)

@@ -7,9 +7,10 @@ from typing import Optional
 
 import torch
 
-from . import runtime, surrogates
-from ._autograd import KernelConfig, LifFunction
+from . import _library, runtime, surrogates
+from ._autograd import LifFunction
 from ._backend import host as _host
+from ._kernels import KernelConfig
 from ._reference import atan_spike, lif_reference
 
 __all__ = ["lif", "ReferencePathWarning"]
@@ -80,7 +81,8 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         raise TypeError(f"reset_delay: expected True or False, got {reset_delay!r}")
     if not isinstance(record_mem, bool):
         raise TypeError(f"record_mem: expected True or False, got {record_mem!r}")
-    threads = runtime.num_threads(num_threads)
+    # 0: the kernel asks torch.get_num_threads() when it runs.
+    threads = 0 if num_threads is None else runtime.num_threads(num_threads)
     spec, reason = surrogates.resolve(spike_grad)
 
     if reason is None and x.device.type != "cpu":
@@ -121,7 +123,8 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     delay = True if reset_mode == _RESET_MODES["none"] else reset_delay
     config = KernelConfig(reset_mode, delay, spec.kernel_id, spec.a, spec.b, threads,
                           record_mem, num_steps)
-    spk, mem_rec, mem_final = LifFunction.apply(
+    apply = _library.apply if _library.AVAILABLE else LifFunction.apply
+    spk, mem_rec, mem_final = apply(
         x.reshape(rows, n).contiguous(), mem_init, per_neuron(beta.clamp(0, 1)),
         per_neuron(threshold), per_neuron(graded), config)
     if record_mem:
@@ -190,7 +193,10 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     if not _broadcasts_to(tensor.shape, step_shape):
         raise ValueError(f"{name}: shape {tuple(tensor.shape)} is not broadcastable to one "
                          f"time step's shape {tuple(step_shape)}")
-    if finite and tensor.device.type != "meta" and not bool(torch.isfinite(tensor).all()):
+    # The check reads the values: eager only (under torch.compile it would
+    # break the graph; a non-finite beta then gives snnTorch's NaN results).
+    if (finite and tensor.device.type != "meta" and not _compiling()
+            and not bool(torch.isfinite(tensor).all())):
         raise ValueError(f"{name}: expected finite values, got "
                          f"{tensor.detach().flatten()[:8].tolist()}")
     return tensor
@@ -216,6 +222,12 @@ def _check_reset(reset_mechanism) -> int:
         raise ValueError(f"reset_mechanism: expected 'subtract', 'zero' or 'none', got "
                          f"{reset_mechanism!r}")
     return _RESET_MODES[reset_mechanism]
+
+
+def _compiling() -> bool:
+    compiler = getattr(torch, "compiler", None)
+    return bool(compiler is not None and hasattr(compiler, "is_compiling")
+                and compiler.is_compiling())
 
 
 def _broadcasts_to(shape, target) -> bool:
