@@ -7,7 +7,7 @@ from typing import Optional
 
 import torch
 
-from . import runtime, surrogates
+from . import _ipu, runtime, surrogates
 from ._autograd import KernelConfig, LifFunction
 from ._backend import host as _host
 from ._reference import atan_spike, lif_reference
@@ -82,6 +82,9 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         raise TypeError(f"record_mem: expected True or False, got {record_mem!r}")
     threads = runtime.num_threads(num_threads)
     spec, reason = surrogates.resolve(spike_grad)
+    if reason is None and x.numel() > 0 and _ipu.is_tracing():  # PopTorch: the PopART op
+        return _ipu.lif(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay, spec,
+                        record_mem, num_steps)
 
     if reason is None and x.device.type != "cpu":
         reason = f"input_ is on {x.device}; the host kernels run on CPU tensors"
@@ -190,7 +193,9 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     if not _broadcasts_to(tensor.shape, step_shape):
         raise ValueError(f"{name}: shape {tuple(tensor.shape)} is not broadcastable to one "
                          f"time step's shape {tuple(step_shape)}")
-    if finite and tensor.device.type != "meta" and not bool(torch.isfinite(tensor).all()):
+    # Meta tensors and tensors PopTorch traces (on "ipu") have no values to check.
+    traced = tensor.device.type in ("meta", "ipu")
+    if finite and not traced and not bool(torch.isfinite(tensor).all()):
         raise ValueError(f"{name}: expected finite values, got "
                          f"{tensor.detach().flatten()[:8].tolist()}")
     return tensor
