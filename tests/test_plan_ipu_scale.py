@@ -116,8 +116,9 @@ def test_plan_command_rejects_a_bad_shape(shape, capsys):
     assert "--shape" in capsys.readouterr().err
 
 
-def test_plan_command_runs_as_a_module():
+def test_plan_command_runs_as_a_module(tmp_path):
+    # Run outside the source tree, so that the installed package is imported.
     result = subprocess.run([sys.executable, "-m", "snn_ipu", "plan", "--shape", "25,128,1000"],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "GC200" in result.stdout
