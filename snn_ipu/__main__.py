@@ -1,8 +1,8 @@
-"""Command line: ``python -m snn_ipu {bench} ...``."""
+"""Command line: ``python -m snn_ipu {train,bench,bench-train,plan} ...``."""
 import argparse
 import sys
 
-from . import bench, bench_train, train
+from . import bench, bench_train, plan_cli, train
 
 
 def main(argv=None) -> int:
@@ -15,13 +15,13 @@ def main(argv=None) -> int:
         "train", help="train the seed tutorial's network through snn_ipu"))
     bench_train.add_arguments(commands.add_parser(
         "bench-train", help="time the seed's training step, snn_ipu against snnTorch"))
+    plan_cli.add_arguments(commands.add_parser(
+        "plan", help="the tile plan of a LIF layer on a GC200 IPU (no SDK needed)"))
     args = parser.parse_args(argv)
-    if args.command == "bench":
-        return bench.main(args)
-    if args.command == "train":
-        return train.main(args)
-    if args.command == "bench-train":
-        return bench_train.main(args)
+    handlers = {"bench": bench.main, "train": train.main, "bench-train": bench_train.main,
+                "plan": plan_cli.main}
+    if args.command in handlers:
+        return handlers[args.command](args)
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 import torch
 
-from . import _library, runtime, surrogates
+from . import _ipu, _library, runtime, surrogates
 from ._autograd import LifFunction
 from ._backend import host as _host
 from ._kernels import KernelConfig
@@ -84,6 +84,9 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     # 0: the kernel asks torch.get_num_threads() when it runs.
     threads = 0 if num_threads is None else runtime.num_threads(num_threads)
     spec, reason = surrogates.resolve(spike_grad)
+    if reason is None and x.numel() > 0 and _ipu.is_tracing():  # PopTorch: the PopART op
+        return _ipu.lif(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay, spec,
+                        record_mem, num_steps)
 
     if reason is None and x.device.type != "cpu":
         reason = f"input_ is on {x.device}; the host kernels run on CPU tensors"
@@ -193,10 +196,11 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     if not _broadcasts_to(tensor.shape, step_shape):
         raise ValueError(f"{name}: shape {tuple(tensor.shape)} is not broadcastable to one "
                          f"time step's shape {tuple(step_shape)}")
-    # The check reads the values: eager only (under torch.compile it would
-    # break the graph; a non-finite beta then gives snnTorch's NaN results).
-    if (finite and tensor.device.type != "meta" and not _compiling()
-            and not bool(torch.isfinite(tensor).all())):
+    # The check reads the values: eager only. Meta tensors and tensors that
+    # PopTorch traces (on "ipu") have none; under torch.compile it would break
+    # the graph (a non-finite beta then gives snnTorch's NaN results).
+    traced = tensor.device.type in ("meta", "ipu") or _compiling()
+    if finite and not traced and not bool(torch.isfinite(tensor).all()):
         raise ValueError(f"{name}: expected finite values, got "
                          f"{tensor.detach().flatten()[:8].tolist()}")
     return tensor
