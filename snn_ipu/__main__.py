@@ -1,8 +1,8 @@
-"""Command line: ``python -m snn_ipu {bench} ...``."""
+"""Command line: ``python -m snn_ipu {train,bench,bench-train,plan} ...``."""
 import argparse
 import sys
 
-from . import bench
+from . import bench, bench_train, plan_cli, train
 
 
 def main(argv=None) -> int:
@@ -11,9 +11,17 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     bench.add_arguments(commands.add_parser(
         "bench", help="microbenchmark LIF forward + backward against snnTorch and others"))
+    train.add_arguments(commands.add_parser(
+        "train", help="train the seed tutorial's network through snn_ipu"))
+    bench_train.add_arguments(commands.add_parser(
+        "bench-train", help="time the seed's training step, snn_ipu against snnTorch"))
+    plan_cli.add_arguments(commands.add_parser(
+        "plan", help="the tile plan of a LIF layer on a GC200 IPU (no SDK needed)"))
     args = parser.parse_args(argv)
-    if args.command == "bench":
-        return bench.main(args)
+    handlers = {"bench": bench.main, "train": train.main, "bench-train": bench_train.main,
+                "plan": plan_cli.main}
+    if args.command in handlers:
+        return handlers[args.command](args)
     parser.error(f"unknown command {args.command}")
     return 2
 

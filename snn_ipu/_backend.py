@@ -21,13 +21,17 @@ def require_host():
 
 
 def build_info() -> dict:
-    """Which backends this installation has."""
+    """Which backends this installation has: the host module, and the IPU
+    backend (the PopART custom op and the popc-compiled codelets), with the
+    reason where one is missing."""
+    from . import _ipu
+
+    ipu, ipu_reason = _ipu.build_status()
     return {
         "host": host is not None,
         "host_error": None if host is not None else str(_import_error),
         # A sanitizer build (ASan + UBSan, for .ci/sanitize): slower.
         "sanitized": bool(getattr(host, "BUILD_SANITIZED", False)),
-        "ipu": False,
-        "ipu_reason": "the IPU backend (PopART custom op, popc codelets) is not built "
-        "in this installation",
+        "ipu": ipu,
+        "ipu_reason": ipu_reason,
     }

@@ -1,8 +1,10 @@
 """The LIF implementations the benchmark compares snn_ipu with.
 
-Each factory returns ``run(current) -> (spk, mem_rec)`` over a [T, ...] current
-with beta 0.9, threshold 1, reset by subtraction and the atan surrogate (snnTorch
-defaults), or ``None`` when its package is not installed.
+Each factory returns ``run(current) -> spk`` over a [T, ...] current with beta
+0.9, threshold 1, reset by subtraction and the atan surrogate (snnTorch
+defaults), or ``None`` when its package is not installed. The workload is that
+of a hidden layer in training: the spikes feed the next layer, the membrane is
+only state, so no implementation keeps a membrane record.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ def fused(num_threads=None):
     import snn_ipu
 
     def run(current):
-        return snn_ipu.ops.lif(current, BETA, num_threads=num_threads)
+        spk, _ = snn_ipu.ops.lif(current, BETA, record_mem=False, num_threads=num_threads)
+        return spk
 
     return run
 
@@ -32,12 +35,11 @@ def snntorch_leaky():
 
     def run(current):
         mem = torch.zeros_like(current[0])
-        spikes, mems = [], []
+        spikes = []
         for x in current.unbind(0):
             spk, mem = lif(x, mem)
             spikes.append(spk)
-            mems.append(mem)
-        return torch.stack(spikes), torch.stack(mems)
+        return torch.stack(spikes)
 
     return run
 
@@ -56,13 +58,12 @@ class _ATanSpike(torch.autograd.Function):
 
 def _plain_loop(current):
     mem = torch.zeros_like(current[0])
-    spikes, mems = [], []
+    spikes = []
     for x in current.unbind(0):
         reset = (mem > 1.0).to(mem.dtype)
         mem = BETA * mem + x - reset
         spikes.append(_ATanSpike.apply(mem - 1.0))
-        mems.append(mem)
-    return torch.stack(spikes), torch.stack(mems)
+    return torch.stack(spikes)
 
 
 def plain_loop():
@@ -81,13 +82,15 @@ def spikingjelly():
         return None
     from spikingjelly.activation_based import neuron, surrogate
 
+    # Soft reset with a detached reset signal, decay 1 - 1/tau = beta on the
+    # membrane only: the same neuron (SpikingJelly resets in the step that
+    # fires, snnTorch's reset_delay=False; the cost is the same).
     node = neuron.LIFNode(tau=1.0 / (1.0 - BETA), decay_input=False, v_threshold=1.0,
                           v_reset=None, surrogate_function=surrogate.ATan(),
-                          detach_reset=True, step_mode="m", store_v_seq=True)
+                          detach_reset=True, step_mode="m")
 
     def run(current):
         node.reset()
-        spk = node(current)
-        return spk, node.v_seq
+        return node(current)
 
     return run

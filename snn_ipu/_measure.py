@@ -1,7 +1,6 @@
 """Timing and memory measurement helpers for the benchmarks."""
 from __future__ import annotations
 
-import re
 import statistics
 import sys
 import time
@@ -29,31 +28,40 @@ def copy_bandwidth(num_bytes: int = 256 * 1024 * 1024, repeats: int = 7) -> floa
     return 2 * num_bytes / seconds
 
 
-def _status_bytes(field: str) -> int:
-    with open("/proc/self/status") as status:
-        match = re.search(rf"{field}:\s+(\d+) kB", status.read())
-    return int(match.group(1)) * 1024 if match else -1
+def peak_tensor_bytes(fn) -> int:
+    """Peak bytes of CPU tensor memory that ``fn()`` holds at once above what
+    was allocated before it ran: the running total of the allocations and
+    frees torch's profiler records (profile_memory=True) during the call."""
+    import json
+    import os
+    import tempfile
 
+    from torch.profiler import ProfilerActivity, profile
 
-class PeakMemory:
-    """Peak resident memory above the level at entry (Linux: VmHWM, reset
-    through /proc/self/clear_refs). `extra` is None where unsupported."""
-
-    def __enter__(self):
-        self.extra = None
-        try:
-            with open("/proc/self/clear_refs", "w") as refs:
-                refs.write("5")
-        except OSError:
-            self._base = -1
-            return self
-        self._base = _status_bytes("VmRSS")
-        return self
-
-    def __exit__(self, *exc):
-        if self._base >= 0:
-            self.extra = max(0, _status_bytes("VmHWM") - self._base)
-        return False
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        fn()
+    handle, path = tempfile.mkstemp(suffix=".json")
+    os.close(handle)
+    try:
+        prof.export_chrome_trace(path)
+        with open(path) as trace:
+            events = json.load(trace)["traceEvents"]
+    finally:
+        os.unlink(path)
+    # Replay the allocations and frees in order, counting only blocks allocated
+    # inside the window (a free of an older block is not an extra byte saved).
+    records = sorted((e for e in events if e.get("name") == "[memory]"
+                      and e.get("args", {}).get("Device Type") == 0), key=lambda e: e["ts"])
+    live, total, peak = {}, 0, 0
+    for record in records:
+        nbytes, address = record["args"]["Bytes"], record["args"]["Addr"]
+        if nbytes > 0:
+            live[address] = nbytes
+            total += nbytes
+            peak = max(peak, total)
+        elif address in live:
+            total -= live.pop(address)
+    return peak
 
 
 class Progress:
@@ -61,6 +69,7 @@ class Progress:
 
     def __init__(self, total: int, label: str = ""):
         self.total, self.done, self.label = max(total, 1), 0, label
+        self.tty = sys.stderr.isatty()
         self._draw("")
 
     def step(self, what: str = ""):
@@ -68,8 +77,8 @@ class Progress:
         self._draw(what)
 
     def _draw(self, what):
-        if not sys.stderr.isatty() and self.done not in (0, self.total):
-            return
+        if not self.tty and self.done < self.total:
+            return  # a log gets one line per bar, when it completes
         width = 28
         filled = width * self.done // self.total
         bar = "#" * filled + "." * (width - filled)

@@ -16,6 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import torch
+
 CHECK_MIN_BYTES = 64 << 20
 
 _MEMINFO = Path("/proc/meminfo")
@@ -86,9 +88,17 @@ def format_bytes(n: int) -> str:
     return f"{n} bytes"
 
 
+def _compiling() -> bool:
+    # torch.compile traces ops.lif: reading /proc there would break the graph.
+    # The kernels' own check (snn_ipu._kernels, inside the op) still runs.
+    compiler = getattr(torch, "compiler", None)  # torch >= 2.1
+    is_compiling = getattr(compiler, "is_compiling", None)
+    return bool(is_compiling is not None and is_compiling())
+
+
 def require(nbytes: int, what: str) -> None:
     """Raise MemoryError, naming `what`, if `nbytes` cannot be allocated."""
-    if nbytes < CHECK_MIN_BYTES:
+    if nbytes < CHECK_MIN_BYTES or _compiling():
         return
     available = available_bytes()
     if available is not None and nbytes > available:

@@ -20,7 +20,7 @@ import sys
 import torch
 
 from . import _baselines
-from ._measure import PeakMemory, Progress, copy_bandwidth, median_seconds
+from ._measure import Progress, copy_bandwidth, median_seconds, peak_tensor_bytes
 
 DEFAULT_SHAPES = "25,128,1000;100,64,4096"
 QUICK_SHAPES = "25,32,256;50,16,1024"
@@ -78,7 +78,7 @@ def check_correctness(current, grad_spikes):
     results = []
     for run in (_baselines.fused(), _baselines.snntorch_leaky()):
         x = current.detach().clone().requires_grad_()
-        spk, _ = run(x)
+        spk = run(x)
         spk.backward(grad_spikes)
         results.append((spk.detach(), x.grad))
     (spk, grad), (spk_ref, grad_ref) = results
@@ -105,12 +105,11 @@ def bench_shape(shape, impls, args, progress):
 
         def step():
             x.grad = None
-            spk, _ = run(x)
-            spk.backward(grad_spikes)
+            run(x).backward(grad_spikes)
 
         seconds = median_seconds(step, args.repeats, warmup=args.warmup)
-        with PeakMemory() as peak:
-            step()
+        x.grad = None
+        peak = peak_tensor_bytes(step)
         rows.append({
             "implementation": name,
             "shape": list(shape),
@@ -118,7 +117,7 @@ def bench_shape(shape, impls, args, progress):
             "ms": seconds * 1e3,
             "elements": elements,
             "GBps": MINIMAL_BYTES_PER_ELEMENT * current.element_size() * elements / seconds / 1e9,
-            "peak_extra_tensors": None if peak.extra is None else peak.extra / (4 * elements),
+            "peak_extra_tensors": peak / (4 * elements),
         })
         progress.step(f"{shape} {name}")
     fused_ms = rows[0]["ms"]
@@ -133,7 +132,7 @@ def format_table(rows, bandwidth):
               f"{'GB/s':>8} {'of copy':>8} {'peak mem':>9}")
     lines = [header, "-" * len(header)]
     for r in rows:
-        peak = "n/a" if r["peak_extra_tensors"] is None else f"{r['peak_extra_tensors']:.2f} T"
+        peak = f"{r['peak_extra_tensors']:.2f} T"
         lines.append(
             f"{'x'.join(map(str, r['shape'])):>16} {r['implementation']:<28} {r['ms']:>10.2f} "
             f"{r['ratio_vs_snn_ipu']:>10.2f} {r['GBps']:>8.2f} "

@@ -7,9 +7,10 @@ from typing import Optional
 
 import torch
 
-from . import _memory, runtime, surrogates
-from ._autograd import KernelConfig, LifFunction
+from . import _ipu, _library, _memory, runtime, surrogates
+from ._autograd import LifFunction
 from ._backend import host as _host
+from ._kernels import KernelConfig
 from ._reference import atan_spike, lif_reference
 
 __all__ = ["lif", "ReferencePathWarning"]
@@ -80,8 +81,12 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         raise TypeError(f"reset_delay: expected True or False, got {reset_delay!r}")
     if not isinstance(record_mem, bool):
         raise TypeError(f"record_mem: expected True or False, got {record_mem!r}")
-    threads = runtime.num_threads(num_threads)
+    # 0: the kernel asks torch.get_num_threads() when it runs.
+    threads = 0 if num_threads is None else runtime.num_threads(num_threads)
     spec, reason = surrogates.resolve(spike_grad)
+    if reason is None and x.numel() > 0 and _ipu.is_tracing():  # PopTorch: the PopART op
+        return _ipu.lif(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay, spec,
+                        record_mem, num_steps)
 
     if reason is None and x.device.type != "cpu":
         reason = f"input_ is on {x.device}; the host kernels run on CPU tensors"
@@ -135,7 +140,8 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     delay = True if reset_mode == _RESET_MODES["none"] else reset_delay
     config = KernelConfig(reset_mode, delay, spec.kernel_id, spec.a, spec.b, threads,
                           record_mem, num_steps)
-    spk, mem_rec, mem_final = LifFunction.apply(
+    apply = _library.apply if _library.AVAILABLE else LifFunction.apply
+    spk, mem_rec, mem_final = apply(
         x.reshape(rows, n).contiguous(), mem_init, per_neuron(beta.clamp(0, 1)),
         per_neuron(threshold), per_neuron(graded), config)
     if record_mem:
@@ -217,7 +223,11 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     if not _broadcasts_to(tensor.shape, step_shape):
         raise ValueError(f"{name}: shape {tuple(tensor.shape)} is not broadcastable to one "
                          f"time step's shape {tuple(step_shape)}")
-    if finite and tensor.device.type != "meta" and not bool(torch.isfinite(tensor).all()):
+    # The check reads the values: eager only. Meta tensors and tensors that
+    # PopTorch traces (on "ipu") have none; under torch.compile it would break
+    # the graph (a non-finite beta then gives snnTorch's NaN results).
+    traced = tensor.device.type in ("meta", "ipu") or _compiling()
+    if finite and not traced and not bool(torch.isfinite(tensor).all()):
         raise ValueError(f"{name}: expected finite values, got "
                          f"{tensor.detach().flatten()[:8].tolist()}")
     return tensor
@@ -243,6 +253,12 @@ def _check_reset(reset_mechanism) -> int:
         raise ValueError(f"reset_mechanism: expected 'subtract', 'zero' or 'none', got "
                          f"{reset_mechanism!r}")
     return _RESET_MODES[reset_mechanism]
+
+
+def _compiling() -> bool:
+    compiler = getattr(torch, "compiler", None)
+    return bool(compiler is not None and hasattr(compiler, "is_compiling")
+                and compiler.is_compiling())
 
 
 def _broadcasts_to(shape, target) -> bool:

@@ -107,12 +107,30 @@ def resolve(spike_grad) -> Tuple[Optional[SurrogateSpec], Optional[str]]:
             f"spike_grad: expected None or a surrogate such as "
             f"snntorch.surrogate.atan(), got {type(spike_grad).__name__}"
         )
+    name, kernel_id, a, b, reason = _resolve_constant(spike_grad)
+    if reason is not None:
+        return None, reason
+    return SurrogateSpec(name, kernel_id, a, b), None
+
+
+def _assume_constant(fn):
+    # torch.compile cannot trace the closure inspection below; the answer
+    # depends only on the surrogate object, so let it run once while tracing.
+    compiler = getattr(torch, "compiler", None)
+    decorate = getattr(compiler, "assume_constant_result", None)
+    return decorate(fn) if decorate is not None else fn
+
+
+@_assume_constant
+def _resolve_constant(spike_grad):
+    """(name, kernel id, a, b, None), or (None, None, 0, 0, reason)."""
     factory = _factory_name(spike_grad)
     if factory in _NOT_COVERED:
-        return None, _NOT_COVERED[factory]
+        return None, None, 0.0, 0.0, _NOT_COVERED[factory]
     if factory not in _CONSTANTS:
         name = getattr(spike_grad, "__qualname__", type(spike_grad).__name__)
-        return None, f"spike_grad ({name}) is not one of snnTorch's surrogates the kernels cover"
+        return (None, None, 0.0, 0.0,
+                f"spike_grad ({name}) is not one of snnTorch's surrogates the kernels cover")
     captured = _captured(spike_grad)
     constants = []
     for key in _CONSTANTS[factory]:
@@ -121,9 +139,8 @@ def resolve(spike_grad) -> Tuple[Optional[SurrogateSpec], Optional[str]]:
             continue
         value = _as_constant(captured.get(key))
         if value is None:
-            return None, (
-                f"spike_grad is snntorch.surrogate.{factory} with {key}="
-                f"{captured.get(key)!r}, which is not a finite real constant"
-            )
+            return (None, None, 0.0, 0.0,
+                    f"spike_grad is snntorch.surrogate.{factory} with {key}="
+                    f"{captured.get(key)!r}, which is not a finite real constant")
         constants.append(value)
-    return SurrogateSpec(factory, SURROGATE_IDS[factory], *constants), None
+    return factory, SURROGATE_IDS[factory], constants[0], constants[1], None

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import snn_ipu
-from snn_ipu import _autograd, _memory
+from snn_ipu import _kernels, _library, _memory
 
 lif = snn_ipu.ops.lif
 
@@ -36,7 +36,7 @@ def test_refused_before_any_output_is_allocated(small_machine, monkeypatch):
     def no_allocation(*args, **kwargs):
         raise AssertionError("an output was allocated before the memory check")
 
-    monkeypatch.setattr(_autograd, "empty", no_allocation)
+    monkeypatch.setattr(_kernels, "empty", no_allocation)
     x = torch.zeros(1, 20000).expand(2000, 20000)  # copy + 2 outputs: 480 MB
     with pytest.raises(MemoryError, match=r"needs 458\.1 MiB \(480400000 bytes\), but only "
                                           r"100\.0 MiB"):
@@ -94,3 +94,24 @@ def test_cgroup_headroom(tmp_path, monkeypatch, files, expected):
     monkeypatch.setattr(_memory, "_CGROUPS", ((tmp_path / "max", tmp_path / "current",
                                                tmp_path / "stat", "inactive_file"),))
     assert _memory._cgroup_available() == expected
+
+
+@pytest.mark.skipif(not _library.AVAILABLE,
+                    reason="ops.lif under torch.compile needs torch.library.custom_op (torch >= 2.4)")
+def test_checked_call_compiles_without_graph_breaks_and_is_still_checked(monkeypatch):
+    """torch.compile traces ops.lif: its check (which reads /proc) must not
+    break the graph, and the check inside the op still runs when compiled."""
+    monkeypatch.setattr(_memory, "CHECK_MIN_BYTES", 0)  # every request is checked
+
+    def step(x):
+        spk, mem = lif(x, 0.9)
+        return spk.sum() + mem.sum()
+
+    x = torch.randn(10, 30)
+    explanation = torch._dynamo.explain(step)(x)
+    assert explanation.graph_break_count == 0, explanation.break_reasons
+    compiled = torch.compile(step, fullgraph=True, backend="aot_eager")
+    assert torch.equal(compiled(x), step(x))
+    monkeypatch.setattr(_memory, "available_bytes", lambda: 100)
+    with pytest.raises(MemoryError, match="forward pass over a layer of 10 steps x 30 neurons"):
+        compiled(x)

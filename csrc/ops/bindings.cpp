@@ -22,6 +22,10 @@
 namespace py = pybind11;
 using namespace snn_ipu;
 
+namespace snn_ipu {
+void bindLifCycles(py::module_ &m); // CycleBindings.cpp
+}
+
 namespace {
 
 ElementType elementTypeOf(const py::array &a, const char *name) {
@@ -384,6 +388,8 @@ PYBIND11_MODULE(_host, m) {
       py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
       py::arg("num_threads") = 1, py::arg("debug") = false,
       "The plan the host runner uses for a [T, N] layer.");
+
+  bindLifCycles(m);
 
 #ifdef SNN_IPU_SANITIZED
   m.attr("BUILD_SANITIZED") = true; // ASan + UBSan, bounds-checked shim

@@ -1,0 +1,36 @@
+// pybind11 bindings of the vertex cost model (LifCycles.hpp), part of
+// snn_ipu._host: `python -m snn_ipu plan` reports the estimated cycles of the
+// same model the IPU build registers with Poplar.
+#include <pybind11/pybind11.h>
+
+#include "../codelets/LifTypes.hpp"
+#include "LifCycles.hpp"
+#include "LifPlan.hpp"
+
+namespace py = pybind11;
+
+namespace snn_ipu {
+
+void bindLifCycles(py::module_ &m) {
+  m.def(
+      "lif_cycles",
+      [](const LifPlan &plan, unsigned resetMode, bool resetDelay,
+         unsigned surrogate, bool recordMem) {
+        if (resetMode >= kNumResetModes)
+          throw py::value_error(
+              "reset_mode: expected 0 (subtract), 1 (zero) or 2 (none)");
+        if (surrogate >= kNumSurrogates)
+          throw py::value_error("surrogate: expected an id in [0, 8)");
+        const LifVertexShape shape = vertexShapeOf(plan);
+        return py::make_tuple(
+            lifForwardCycles(shape, resetMode, resetDelay, recordMem),
+            lifBackwardCycles(shape, resetMode, resetDelay, surrogate));
+      },
+      py::arg("plan"), py::arg("reset_mode") = kResetSubtract,
+      py::arg("reset_delay") = true, py::arg("surrogate") = kSurrogateATan,
+      py::arg("record_mem") = true,
+      "Estimated tile cycles (forward, backward) of the plan's slowest "
+      "vertex, from the cost model in csrc/ops/LifCycles.hpp.");
+}
+
+} // namespace snn_ipu

@@ -1,0 +1,122 @@
+#include "LifCycles.hpp"
+
+#include <algorithm>
+
+#include "../codelets/LifTypes.hpp"
+#include "../codelets/WorkDivision.hpp"
+
+namespace snn_ipu {
+
+namespace {
+
+// Supervisor start-up and worker launch of a MultiVertex.
+constexpr std::uint64_t kVertexOverhead = 50;
+// A worker's own start: its id, workerRange's division, field unpacking.
+constexpr std::uint64_t kWorkerSetup = 30;
+// Per chunk: loop control, then per neuron three parameter loads (with the
+// SPAN size test), the clamp of beta and the initial membrane.
+constexpr std::uint64_t kChunkSetup = 10;
+constexpr std::uint64_t kChunkSetupPerNeuron = 8;
+// Per step of a chunk: loop control and one row pointer per 2-D field.
+constexpr std::uint64_t kStepOverhead = 3;
+constexpr std::uint64_t kRowPointer = 2;
+
+constexpr std::uint64_t kLifStep = 9;
+constexpr std::uint64_t kLifStepNoDelay = 4; // the same-step reset
+constexpr std::uint64_t kLoad = 2;           // load (+ convert for half)
+constexpr std::uint64_t kStore = 2;          // (convert +) store
+
+constexpr std::uint64_t kStepGrad = 16;
+constexpr std::uint64_t kStepGradNoDelay = 8;
+constexpr std::uint64_t kAccumulate = 4; // three parameter sums and dU carry
+constexpr std::uint64_t kFinalStores = 5; // dU0 and three partials, per neuron
+
+constexpr std::uint64_t kDivide = 10;
+constexpr std::uint64_t kExp = 18;
+
+template <typename PerChunk>
+std::uint64_t vertexCycles(const LifVertexShape &s, PerChunk perChunk) {
+  const unsigned workers = std::max(1u, s.numWorkers);
+  const unsigned width = std::max(1u, s.chunkNeurons);
+  std::uint64_t slowest = 0;
+  for (unsigned w = 0; w < workers; ++w) {
+    const WorkerRange r =
+        workerRange(s.numNeurons, w, workers, std::max(1u, s.grain));
+    std::uint64_t cycles = kWorkerSetup;
+    for (unsigned first = r.begin; first < r.end; first += width)
+      cycles += perChunk(std::min(width, r.end - first));
+    slowest = std::max(slowest, cycles);
+  }
+  return kVertexOverhead + workers * slowest;
+}
+
+} // namespace
+
+unsigned surrogateCycles(unsigned surrogate) {
+  switch (surrogate) {
+  case kSurrogateATan: // scale, square, add, divide
+    return 4 + kDivide;
+  case kSurrogateFastSigmoid: // abs, mul-add, square, divide
+    return 4 + kDivide;
+  case kSurrogateSigmoid: // exp, add, divide, two multiplies
+    return 4 + kExp + kDivide;
+  case kSurrogateStraightThrough:
+    return 0;
+  case kSurrogateHeaviside:
+  case kSurrogateTriangular: // compare, select
+    return 2;
+  case kSurrogateSpikeRateEscape: // sub, abs, mul, exp, mul
+    return 4 + kExp;
+  case kSurrogateSparseFastSigmoid: // fast sigmoid, compare, select
+    return 6 + kDivide;
+  default:
+    return 4 + kExp + kDivide;
+  }
+}
+
+std::uint64_t lifForwardCycles(const LifVertexShape &s, unsigned resetMode,
+                               bool resetDelay, bool recordMem) {
+  const bool sameStepReset = !resetDelay && resetMode != kResetNone;
+  const std::uint64_t rows = recordMem ? 3 : 2;
+  const std::uint64_t perNeuronStep = kLoad + kLifStep +
+                                      (sameStepReset ? kLifStepNoDelay : 0) +
+                                      kStore + (recordMem ? kStore : 0);
+  return vertexCycles(s, [&](unsigned count) {
+    const std::uint64_t perStep =
+        kStepOverhead + rows * kRowPointer + count * perNeuronStep;
+    return kChunkSetup + count * (kChunkSetupPerNeuron + 1) +
+           s.numSteps * perStep;
+  });
+}
+
+std::uint64_t lifBackwardCycles(const LifVertexShape &s, unsigned resetMode,
+                                bool resetDelay, unsigned surrogate) {
+  const bool sameStepReset = !resetDelay && resetMode != kResetNone;
+  const std::uint64_t planes = scratchPlanes(resetDelay);
+  const std::uint64_t recompute =
+      kLoad + kLifStep + (sameStepReset ? kLifStepNoDelay : 0) + planes;
+  const std::uint64_t reverse = 4 * kLoad + kStepGrad +
+                                (sameStepReset ? kStepGradNoDelay : 0) +
+                                surrogateCycles(surrogate) + kAccumulate +
+                                kStore;
+  return vertexCycles(s, [&](unsigned count) {
+    const std::uint64_t forwardSteps =
+        s.numSteps * (kStepOverhead + kRowPointer + count * recompute);
+    const std::uint64_t reverseSteps =
+        s.numSteps * (kStepOverhead + 3 * kRowPointer + count * reverse);
+    return kChunkSetup + count * (kChunkSetupPerNeuron + 1 + kFinalStores) +
+           forwardSteps + reverseSteps;
+  });
+}
+
+LifVertexShape vertexShapeOf(const LifPlan &plan, std::uint64_t tile) {
+  LifVertexShape s;
+  s.numSteps = plan.numSteps;
+  s.numNeurons = plan.tileNeurons(tile);
+  s.numWorkers = plan.config.workersPerTile;
+  s.grain = plan.grain;
+  s.chunkNeurons = plan.chunkNeurons;
+  return s;
+}
+
+} // namespace snn_ipu

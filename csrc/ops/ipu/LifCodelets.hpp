@@ -1,0 +1,29 @@
+// The LIF codelets in a Poplar graph: the precompiled snn_ipu_codelets.gp
+// (built by popc for ipu2, ipu21 and cpu, installed next to
+// libsnn_ipu_popart.so) and a cycle estimator for every vertex instance,
+// from the cost model in LifCycles.hpp.
+#pragma once
+
+#include <string>
+
+#include <poplar/Graph.hpp>
+#include <poplar/Type.hpp>
+
+namespace snn_ipu {
+namespace ipu {
+
+// Adds the codelets and their perf estimators to `graph` once: later calls
+// (every LIF op in the model grows through here) find them already there.
+void addLifCodelets(poplar::Graph &graph);
+
+// The .gp file: $SNN_IPU_CODELETS if set, else snn_ipu_codelets.gp in the
+// folder this library was loaded from.
+std::string lifCodeletsPath();
+
+std::string forwardVertexName(const poplar::Type &type, unsigned resetMode,
+                              bool resetDelay, bool recordMem);
+std::string backwardVertexName(const poplar::Type &type, unsigned resetMode,
+                               bool resetDelay, unsigned surrogate);
+
+} // namespace ipu
+} // namespace snn_ipu

@@ -1,0 +1,143 @@
+#include "PlanLayout.hpp"
+
+#include <poplar/Target.hpp>
+#include <popart/error.hpp>
+
+namespace snn_ipu {
+namespace ipu {
+
+ElementType elementTypeOf(const poplar::Type &type) {
+  if (type == poplar::HALF)
+    return ElementType::Half;
+  if (type == poplar::FLOAT)
+    return ElementType::Float;
+  throw popart::error("snn_ipu Lif: current must be float16 or float32, got {}",
+                      type.toString());
+}
+
+LifPlan planForGraph(const poplar::Graph &graph, std::uint64_t numSteps,
+                     std::uint64_t numNeurons, ElementType type) {
+  const poplar::Target &target = graph.getTarget();
+  TileConfig config;
+  config.numTiles = target.getNumTiles();
+  config.workersPerTile = target.getNumWorkerContexts();
+  config.bytesPerTile = target.getBytesPerTile();
+  config.chunkNeurons = 2; // kMaxChunkNeurons under __IPU__ (LifMath.hpp)
+  try {
+    return planLif(numSteps, numNeurons, type, config);
+  } catch (const PlanError &e) {
+    throw popart::error("snn_ipu Lif: {}", e.what());
+  }
+}
+
+PlanLayout::PlanLayout(poplar::Graph &graph, const LifPlan &plan,
+                       poplar::program::Sequence &prog,
+                       const poplar::DebugNameAndId &dnai)
+    : graph_(graph), plan_(plan), prog_(prog), dnai_(dnai) {}
+
+void PlanLayout::mapColumns(const poplar::Tensor &t) const {
+  const unsigned dim = t.rank() - 1;
+  for (std::uint64_t tile = 0; tile < plan_.tilesUsed; ++tile)
+    graph_.setTileMapping(
+        t.slice(plan_.tileBegin(tile), plan_.tileEnd(tile), dim), tile);
+}
+
+poplar::Tensor PlanLayout::newRows(const poplar::Type &type, std::size_t rows,
+                                   const std::string &name) const {
+  poplar::Tensor t = graph_.addVariable(
+      type, {rows, static_cast<std::size_t>(plan_.numNeurons)}, {dnai_, name});
+  mapColumns(t);
+  return t;
+}
+
+poplar::Tensor PlanLayout::newNeurons(const poplar::Type &type,
+                                      const std::string &name) const {
+  poplar::Tensor t = graph_.addVariable(
+      type, {static_cast<std::size_t>(plan_.numNeurons)}, {dnai_, name});
+  mapColumns(t);
+  return t;
+}
+
+poplar::Tensor PlanLayout::local(const poplar::Tensor &tensor,
+                                 const std::string &name) const {
+  poplar::Tensor copy = tensor.rank() == 2
+                            ? newRows(tensor.elementType(), tensor.dim(0), name)
+                            : newNeurons(tensor.elementType(), name);
+  prog_.add(poplar::program::Copy(tensor, copy, false, {dnai_, name}));
+  return copy;
+}
+
+TileParam PlanLayout::localParam(const poplar::Tensor &param,
+                                 const std::string &name) const {
+  if (param.numElements() == plan_.numNeurons)
+    return {local(param, name), false};
+  const std::size_t tiles = static_cast<std::size_t>(plan_.tilesUsed);
+  poplar::Tensor copies =
+      graph_.addVariable(param.elementType(), {tiles}, {dnai_, name});
+  for (std::size_t tile = 0; tile < tiles; ++tile)
+    graph_.setTileMapping(copies[tile], tile);
+  prog_.add(poplar::program::Copy(param.flatten().broadcast(tiles, 0), copies,
+                                  false, {dnai_, name}));
+  return {copies, true};
+}
+
+poplar::Tensor PlanLayout::zeros(const poplar::Type &type,
+                                 const std::string &name) const {
+  const std::size_t tiles = static_cast<std::size_t>(plan_.tilesUsed);
+  poplar::Tensor t = graph_.addConstant(
+      type, {tiles, static_cast<std::size_t>(plan_.neuronsPerTile)}, 0.0,
+      {dnai_, name});
+  for (std::size_t tile = 0; tile < tiles; ++tile)
+    graph_.setTileMapping(t[tile], tile);
+  return t;
+}
+
+poplar::Tensor PlanLayout::perTile(const poplar::Type &type,
+                                   std::uint64_t elements,
+                                   const std::string &name) const {
+  const std::size_t tiles = static_cast<std::size_t>(plan_.tilesUsed);
+  poplar::Tensor t = graph_.addVariable(
+      type, {tiles, static_cast<std::size_t>(elements)}, {dnai_, name});
+  for (std::size_t tile = 0; tile < tiles; ++tile)
+    graph_.setTileMapping(t[tile], tile);
+  return t;
+}
+
+std::vector<poplar::Tensor> PlanLayout::stepEdges(const poplar::Tensor &rows,
+                                                  std::uint64_t tile,
+                                                  std::uint64_t steps) const {
+  const std::uint64_t begin = plan_.tileBegin(tile), end = plan_.tileEnd(tile);
+  const bool repeat = rows.dim(0) == 1;
+  std::vector<poplar::Tensor> edges;
+  edges.reserve(static_cast<std::size_t>(steps));
+  for (std::uint64_t t = 0; t < steps; ++t)
+    edges.push_back(rows[repeat ? 0 : t].slice(begin, end));
+  return edges;
+}
+
+std::vector<poplar::Tensor> PlanLayout::zeroEdges(const poplar::Tensor &zeros,
+                                                  std::uint64_t tile,
+                                                  std::uint64_t steps) const {
+  const poplar::Tensor row = zeros[tile].slice(0, plan_.tileNeurons(tile));
+  return std::vector<poplar::Tensor>(static_cast<std::size_t>(steps), row);
+}
+
+poplar::Tensor PlanLayout::columns(const poplar::Tensor &neurons,
+                                   std::uint64_t tile) const {
+  return neurons.slice(plan_.tileBegin(tile), plan_.tileEnd(tile));
+}
+
+poplar::Tensor PlanLayout::paramOf(const TileParam &param,
+                                   std::uint64_t tile) const {
+  if (param.shared)
+    return param.values.slice(tile, tile + 1);
+  return columns(param.values, tile);
+}
+
+poplar::Tensor PlanLayout::rowOf(const poplar::Tensor &perTile,
+                                 std::uint64_t tile) const {
+  return perTile[tile];
+}
+
+} // namespace ipu
+} // namespace snn_ipu

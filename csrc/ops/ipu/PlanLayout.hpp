@@ -1,0 +1,92 @@
+// The tile plan (LifPlan.hpp) grown into a Poplar graph: tensors laid out so
+// that tile k holds neurons [plan.tileBegin(k), plan.tileEnd(k)) of every time
+// step, and the per-step edges each tile's vertex connects. The Poplar
+// counterpart of HostConnect.hpp; used only by LifOpx.cpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <poplar/DebugContext.hpp>
+#include <poplar/Graph.hpp>
+#include <poplar/Program.hpp>
+#include <poplar/Tensor.hpp>
+#include <poplar/Type.hpp>
+
+#include "../LifPlan.hpp"
+
+namespace snn_ipu {
+namespace ipu {
+
+ElementType elementTypeOf(const poplar::Type &type); // half or float
+
+// The plan of a [numSteps, numNeurons] layer on the graph's tiles (a virtual
+// graph's tiles when the op is placed on one), its workers and its memory.
+// Throws popart::error with the plan's message when the layer does not fit.
+LifPlan planForGraph(const poplar::Graph &graph, std::uint64_t numSteps,
+                     std::uint64_t numNeurons, ElementType type);
+
+// A parameter (decay, threshold, graded factor) placed for the vertices:
+// one value shared by all neurons, copied to every tile ([tilesUsed]), or one
+// value per neuron in the plan's layout ([N]).
+struct TileParam {
+  poplar::Tensor values;
+  bool shared;
+};
+
+class PlanLayout {
+public:
+  // Copies that bring inputs into the plan's layout are added to `prog`.
+  PlanLayout(poplar::Graph &graph, const LifPlan &plan,
+             poplar::program::Sequence &prog,
+             const poplar::DebugNameAndId &dnai);
+
+  // A new [rows, N] (or [N]) tensor, columns mapped by the plan.
+  poplar::Tensor newRows(const poplar::Type &type, std::size_t rows,
+                         const std::string &name) const;
+  poplar::Tensor newNeurons(const poplar::Type &type,
+                            const std::string &name) const;
+  // A copy of `tensor` ([rows, N] or [N]) in the plan's layout. Inputs arrive
+  // in their producer's layout; one on-tile copy puts every vertex's data on
+  // its own tile.
+  poplar::Tensor local(const poplar::Tensor &tensor,
+                       const std::string &name) const;
+  // A parameter of 1 or N values, placed for the vertices.
+  TileParam localParam(const poplar::Tensor &param,
+                       const std::string &name) const;
+  // One row of zeros per tile ([tilesUsed, neuronsPerTile]), for an absent
+  // upstream gradient.
+  poplar::Tensor zeros(const poplar::Type &type, const std::string &name) const;
+  // [tilesUsed, elements] scratch, row k on tile k.
+  poplar::Tensor perTile(const poplar::Type &type, std::uint64_t elements,
+                         const std::string &name) const;
+
+  // What tile `tile`'s vertex connects:
+  // the tile's columns of each of `steps` rows (of row 0 at every step when
+  // `rows` has one row: a static input, or a tile's row of zeros).
+  std::vector<poplar::Tensor> stepEdges(const poplar::Tensor &rows,
+                                        std::uint64_t tile,
+                                        std::uint64_t steps) const;
+  std::vector<poplar::Tensor> zeroEdges(const poplar::Tensor &zeros,
+                                        std::uint64_t tile,
+                                        std::uint64_t steps) const;
+  // The tile's elements of an [N] tensor.
+  poplar::Tensor columns(const poplar::Tensor &neurons,
+                         std::uint64_t tile) const;
+  // The tile's slice of a parameter (its one value, or its neurons).
+  poplar::Tensor paramOf(const TileParam &param, std::uint64_t tile) const;
+  poplar::Tensor rowOf(const poplar::Tensor &perTile, std::uint64_t tile) const;
+
+private:
+  void mapColumns(const poplar::Tensor &rows) const;
+
+  poplar::Graph &graph_;
+  const LifPlan &plan_;
+  poplar::program::Sequence &prog_;
+  poplar::DebugNameAndId dnai_;
+};
+
+} // namespace ipu
+} // namespace snn_ipu

@@ -1,0 +1,130 @@
+"""The host kernels as plain functions of tensors (no autograd).
+
+Both autograd front ends call these: the torch.library custom op
+(snn_ipu/_library.py, torch >= 2.4, traceable by torch.compile) and the
+torch.autograd.Function (snn_ipu/_autograd.py, for older torch such as
+PopTorch's 2.0).
+
+Layer tensors: current [T, N] (float16/32/64, contiguous, CPU), or [1, N] for a
+static input with num_steps = T; initial membrane [N] and the clamped beta,
+threshold and graded factor ([1] or [N]) in the state dtype (float32, or
+float64 for float64 currents).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import torch
+
+from . import _memory, runtime
+from ._alloc import empty
+from ._backend import require_host
+
+
+@dataclass(frozen=True)
+class KernelConfig:
+    reset_mode: int       # 0 subtract, 1 zero, 2 none
+    reset_delay: bool
+    surrogate: int        # snn_ipu.surrogates.SURROGATE_IDS
+    surrogate_a: float
+    surrogate_b: float
+    num_threads: int = 0  # 0: torch.get_num_threads() at run time
+    record_mem: bool = True
+    # A static input: current is one [1, N] row used at every one of
+    # num_steps steps, and its gradient is summed over them in the kernel.
+    num_steps: Optional[int] = None
+
+
+def _np(t: torch.Tensor):
+    return t.detach().numpy()
+
+
+def _run_args(config: KernelConfig):
+    threads = config.num_threads or runtime.num_threads()
+    debug = runtime.debug_enabled()
+    return threads, debug, (runtime.next_debug_seed() if debug else 0)
+
+
+def num_steps_of(current: torch.Tensor, config: KernelConfig) -> int:
+    return current.shape[0] if config.num_steps is None else config.num_steps
+
+
+def forward(current, mem_init, decay, threshold, graded, config: KernelConfig):
+    """Returns (spikes [T, N], membrane record [T, N] or an empty tensor when
+    not config.record_mem, final membrane [N] in the state dtype)."""
+    host = require_host()
+    layer = (num_steps_of(current, config), current.shape[1])
+    # ops.lif checks before copying its input too, except under torch.compile.
+    _memory.require(
+        layer[0] * layer[1] * current.element_size() * (2 if config.record_mem else 1),
+        f"the forward pass over a layer of {layer[0]} steps x {layer[1]} neurons "
+        f"({current.dtype})")
+    spikes = empty(layer, current.dtype)
+    mem = empty(layer, current.dtype) if config.record_mem else current.new_empty(0)
+    mem_final = torch.empty_like(mem_init)
+    threads, debug, seed = _run_args(config)
+    host.lif_forward(
+        _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
+        _np(spikes), _np(mem) if config.record_mem else None, _np(mem_final),
+        config.reset_mode, config.reset_delay, threads, debug, seed, config.num_steps,
+    )
+    return spikes, mem, mem_final
+
+
+def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
+             grad_mem_final, config: KernelConfig):
+    """Returns the gradients of (current, initial membrane, decay, threshold,
+    graded factor). A parameter given as one value gets the sum of the
+    per-neuron partials. Upstream gradients may be None (zero)."""
+    host = require_host()
+    n = current.shape[1]
+    if not config.record_mem:
+        grad_mem = None
+    threads, debug, seed = _run_args(config)
+    steps = num_steps_of(current, config)
+    _memory.require(
+        _backward_bytes(host, current, steps, mem_init.dtype, grad_spikes, grad_mem, threads,
+                        debug),
+        f"the backward pass over a layer of {steps} steps x {n} neurons ({current.dtype})")
+    grad_current = empty(current.shape, current.dtype)
+    grad_mem_init, grad_decay, grad_threshold, grad_graded = (
+        torch.empty(n, dtype=mem_init.dtype) for _ in range(4))
+
+    def optional(t):
+        return None if t is None else _np(t.contiguous())
+
+    host.lif_backward(
+        _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
+        optional(grad_spikes), optional(grad_mem), optional(grad_mem_final),
+        _np(grad_current), _np(grad_mem_init), _np(grad_decay), _np(grad_threshold),
+        _np(grad_graded), config.reset_mode, config.reset_delay, config.surrogate,
+        config.surrogate_a, config.surrogate_b, threads, debug, seed, config.num_steps,
+    )
+
+    def reduce_to(grad, param):
+        return grad.sum().reshape(1) if param.numel() == 1 and n != 1 else grad
+
+    return (grad_current, grad_mem_init, reduce_to(grad_decay, decay),
+            reduce_to(grad_threshold, threshold), reduce_to(grad_graded, graded))
+
+
+_PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "double"}
+
+
+def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, threads,
+                    debug) -> int:
+    """What a kernel backward call allocates: the current's gradient, four
+    per-neuron gradients, contiguous copies of strided upstream gradients, and
+    inside the runner a zero row and zero state (for absent upstream
+    gradients) and every tile's scratch of recomputed membranes."""
+    rows, n = current.shape
+    element = current.element_size()
+    state = torch.finfo(state_dtype).bits // 8
+    total = rows * n * element + 4 * n * state
+    for grad in (grad_spikes, grad_mem):
+        if grad is not None and not grad.is_contiguous():
+            total += grad.numel() * element
+    total += n * (element + state)
+    plan = host.host_plan(steps, n, _PLAN_DTYPES[current.dtype], threads, debug)
+    return total + plan.backward_scratch_elements * plan.tiles_used * state

@@ -1,0 +1,88 @@
+"""The fused LIF as torch.library custom ops (torch >= 2.4).
+
+``snn_ipu::lif_forward`` and ``snn_ipu::lif_backward`` wrap the host kernels
+(snn_ipu/_kernels.py) with fake (meta) implementations and an autograd
+formula, so that torch.compile(fullgraph=True) traces models that use them
+without graph breaks. On older torch, snn_ipu/_autograd.py is used instead.
+"""
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import torch
+
+from . import _kernels
+from ._kernels import KernelConfig
+
+AVAILABLE = hasattr(torch.library, "custom_op") and hasattr(torch.library, "register_autograd")
+
+Tensor = torch.Tensor
+
+
+def _config(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b, num_threads,
+            record_mem, num_steps) -> KernelConfig:
+    return KernelConfig(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
+                        num_threads, record_mem, num_steps)
+
+
+if AVAILABLE:
+
+    @torch.library.custom_op("snn_ipu::lif_forward", mutates_args=())
+    def lif_forward(current: Tensor, mem_init: Tensor, decay: Tensor, threshold: Tensor,
+                    graded: Tensor, reset_mode: int, reset_delay: bool, surrogate: int,
+                    surrogate_a: float, surrogate_b: float, num_threads: int,
+                    record_mem: bool, num_steps: Optional[int]) -> Tuple[Tensor, Tensor, Tensor]:
+        config = _config(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
+                         num_threads, record_mem, num_steps)
+        return _kernels.forward(current, mem_init, decay, threshold, graded, config)
+
+    @lif_forward.register_fake
+    def _(current, mem_init, decay, threshold, graded, reset_mode, reset_delay, surrogate,
+          surrogate_a, surrogate_b, num_threads, record_mem, num_steps):
+        steps = current.shape[0] if num_steps is None else num_steps
+        layer = (steps, current.shape[1])
+        mem = current.new_empty(layer) if record_mem else current.new_empty(0)
+        return current.new_empty(layer), mem, mem_init.new_empty(mem_init.shape)
+
+    @torch.library.custom_op("snn_ipu::lif_backward", mutates_args=())
+    def lif_backward(current: Tensor, mem_init: Tensor, decay: Tensor, threshold: Tensor,
+                     graded: Tensor, grad_spikes: Optional[Tensor], grad_mem: Optional[Tensor],
+                     grad_mem_final: Optional[Tensor], reset_mode: int, reset_delay: bool,
+                     surrogate: int, surrogate_a: float, surrogate_b: float, num_threads: int,
+                     record_mem: bool, num_steps: Optional[int]
+                     ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+        config = _config(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
+                         num_threads, record_mem, num_steps)
+        return _kernels.backward(current, mem_init, decay, threshold, graded, grad_spikes,
+                                 grad_mem, grad_mem_final, config)
+
+    @lif_backward.register_fake
+    def _(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem, grad_mem_final,
+          reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b, num_threads,
+          record_mem, num_steps):
+        return (current.new_empty(current.shape), mem_init.new_empty(mem_init.shape),
+                decay.new_empty(decay.shape), threshold.new_empty(threshold.shape),
+                graded.new_empty(graded.shape))
+
+    def _setup_context(ctx, inputs, output):
+        current, mem_init, decay, threshold, graded, *scalars = inputs
+        ctx.save_for_backward(current, mem_init, decay, threshold, graded)
+        ctx.scalars = scalars
+
+    def _backward(ctx, grad_spikes, grad_mem, grad_mem_final):
+        saved = ctx.saved_tensors
+        grads = torch.ops.snn_ipu.lif_backward(*saved, grad_spikes, grad_mem, grad_mem_final,
+                                                *ctx.scalars)
+        return tuple(g if need else None
+                     for g, need in zip(grads, ctx.needs_input_grad[:5])) + (None,) * 8
+
+    torch.library.register_autograd("snn_ipu::lif_forward", _backward,
+                                    setup_context=_setup_context)
+
+
+def apply(current, mem_init, decay, threshold, graded, config: KernelConfig):
+    """Runs the forward op; returns (spikes, membrane record, final membrane)."""
+    return torch.ops.snn_ipu.lif_forward(
+        current, mem_init, decay, threshold, graded, config.reset_mode, config.reset_delay,
+        config.surrogate, config.surrogate_a, config.surrogate_b, config.num_threads,
+        config.record_mem, config.num_steps)

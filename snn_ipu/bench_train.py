@@ -1,0 +1,97 @@
+"""``python -m snn_ipu bench-train``: the seed's training step, snn_ipu vs snnTorch.
+
+The seed tutorial's network (784-1000-10, two Leaky layers, beta 0.9, T=25,
+batch 128, ce_count_loss on output spikes, Adam) as the tutorial writes it
+(snnTorch, Python time loop) and through ``snn_ipu.fuse`` with the same
+weights and batch. Checks first that both give the same loss and gradients
+(to round-off), then times full training steps (forward, backward, Adam) side
+by side and reports medians and their ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import sys
+
+import torch
+from snntorch import functional as SF
+
+from ._measure import median_seconds
+from .bench import machine_description
+from .models import NUM_STEPS, SeedTutorialNet, seed_sequential
+from .train import FusedRunner, SnnTorchRunner
+
+
+def make_step(runner, x, y):
+    optimizer = torch.optim.Adam(runner.model.parameters(), lr=1e-3)
+    loss_fn = SF.ce_count_loss()
+
+    def step():
+        loss = loss_fn(runner.spikes(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    return step
+
+
+def check_same_loss_and_gradients(seq, x, y, num_steps):
+    results = []
+    for cls in (FusedRunner, SnnTorchRunner):
+        runner = cls(copy.deepcopy(seq), num_steps)
+        loss = SF.ce_count_loss()(runner.spikes(x), y)
+        grads = torch.autograd.grad(loss, list(runner.model.parameters()))
+        results.append((loss, grads))
+    (loss_f, grads_f), (loss_s, grads_s) = results
+    worst = 0.0
+    for a, b in zip(grads_f, grads_s):
+        scale = b.abs().max().item()
+        worst = max(worst, (a - b).abs().max().item() / max(scale, 1e-30))
+    if not torch.allclose(loss_f, loss_s, rtol=1e-6) or worst > 1e-4:
+        raise AssertionError(f"snn_ipu and snnTorch disagree: loss {loss_f.item()} vs "
+                             f"{loss_s.item()}, worst relative gradient error {worst:.2e}")
+    return loss_f.item(), worst
+
+
+def add_arguments(parser: argparse.ArgumentParser):
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--num-steps", type=int, default=NUM_STEPS)
+    parser.add_argument("--inputs", type=int, default=784, help="784 for MNIST's 28x28")
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--json", default="benchmarks/out/train_step.json")
+
+
+def main(args) -> int:
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    seq = seed_sequential(args.inputs)
+    x = torch.rand(args.batch_size, 1, args.inputs)
+    y = torch.randint(10, (args.batch_size,))
+    loss, worst = check_same_loss_and_gradients(seq, x, y, args.num_steps)
+    print(f"same loss ({loss:.6f}) and gradients (worst relative error {worst:.1e}) "
+          f"for the same weights and batch")
+    times = {}
+    for cls in (FusedRunner, SnnTorchRunner):
+        runner = cls(copy.deepcopy(seq), args.num_steps)
+        times[cls.name] = median_seconds(make_step(runner, x, y), args.repeats, warmup=2)
+    fused_s, snn_s = times[FusedRunner.name], times[SnnTorchRunner.name]
+    machine = machine_description()
+    print(f"machine: {machine['cpu']}, {machine['torch_threads']} threads, torch {machine['torch']}")
+    print(f"training step, {args.inputs}-1000-10, T={args.num_steps}, batch {args.batch_size} "
+          f"(median of {args.repeats}):")
+    for name, seconds in times.items():
+        print(f"  {name:<24} {seconds * 1e3:9.2f} ms")
+    print(f"  snn_ipu is {snn_s / fused_s:.1f}x faster")
+    report = {"command": " ".join(["python -m snn_ipu bench-train"] + sys.argv[2:]),
+              "machine": machine, "loss": loss, "worst_relative_gradient_error": worst,
+              "ms": {k: v * 1e3 for k, v in times.items()}, "speedup": snn_s / fused_s}
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w") as out:
+        json.dump(report, out, indent=2)
+    print(f"wrote {args.json}")
+    return 0

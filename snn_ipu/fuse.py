@@ -1,0 +1,142 @@
+"""``snn_ipu.fuse``: run an snnTorch ``nn.Sequential`` over all time steps at once.
+
+snnTorch runs such a model step by step: every layer is called T times on a
+[B, ...] batch. The fused model instead calls each stateless layer once on the
+time-folded [T*B, ...] batch and each ``Leaky`` once through the fused kernel
+over all T steps. The modules (and so the parameters) are the original
+model's: training one trains the other.
+
+When the input is the same at every step (direct encoding: pass ``[B, ...]``
+and ``num_steps``), the layers before the first ``Leaky`` run once, and the
+first ``Leaky`` reads their output as a constant current whose gradient the
+kernel sums over time. This is exact; it removes T-1 of T evaluations of those
+layers.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import snntorch as snn
+import torch
+from torch import nn
+
+from ._leaky_sequence import run_leaky_sequence
+
+__all__ = ["fuse", "FusedSequential"]
+
+# Layers whose output depends only on their input and parameters, and that
+# change no state when called: safe to run once for a static input.
+_DETERMINISTIC = (
+    nn.Linear, nn.Bilinear, nn.Identity, nn.Flatten, nn.Unflatten,
+    nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d,
+    nn.ConvTranspose3d, nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AvgPool1d,
+    nn.AvgPool2d, nn.AvgPool3d, nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d,
+    nn.AdaptiveAvgPool3d, nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d,
+    nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.ELU, nn.SiLU, nn.Hardtanh,
+    nn.LayerNorm, nn.GroupNorm, nn.ZeroPad2d, nn.ConstantPad2d,
+)
+_BATCH_NORM = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
+_DROPOUT = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout)
+
+
+def fuse(model: nn.Sequential) -> "FusedSequential":
+    """Fuse an snnTorch-style ``nn.Sequential`` over time.
+
+    ``model`` holds stateless layers (Linear, Conv, Flatten, pooling,
+    dropout, batch norm, ...) and ``snntorch.Leaky(init_hidden=True)``
+    neurons, the last possibly with ``output=True``. Returns a module that
+    shares ``model``'s layers; call it with ``[T, B, ...]``, or with a static
+    ``[B, ...]`` and ``num_steps``. It returns what snnTorch's step loop
+    would collect from the last layer, stacked over time: ``(spk_rec,
+    mem_rec)`` when the last layer is a ``Leaky`` with ``output=True``, else
+    the last layer's outputs.
+    """
+    return FusedSequential(model)
+
+
+class FusedSequential(nn.Sequential):
+    """The layers of an snnTorch ``nn.Sequential``, run over all time steps at once.
+
+    It is an ``nn.Sequential`` of the very same module objects, so
+    ``state_dict`` keys match the original and ``snntorch.utils.reset``
+    resets its neurons.
+    """
+
+    def __init__(self, model: nn.Sequential):
+        if not isinstance(model, nn.Sequential):
+            raise TypeError(f"fuse: expected an nn.Sequential, got {type(model).__name__}")
+        layers = list(model)
+        _check_layers(layers)
+        super().__init__(*layers)
+
+    def reset_hidden(self) -> None:
+        """Zero every neuron's membrane (detached), as ``snntorch.utils.reset``
+        does. Unlike that, it also reaches deep copies of snnTorch neurons,
+        which snnTorch's class-wide list of instances does not hold."""
+        for layer in self:
+            if isinstance(layer, snn.Leaky):
+                layer.reset_mem()
+
+    def forward(self, x: torch.Tensor, num_steps: Optional[int] = None):
+        if num_steps is not None:
+            if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 1:
+                raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
+            steps, static = num_steps, True
+        else:
+            if x.dim() < 2:
+                raise ValueError(f"input: expected [T, B, ...] (or [B, ...] with num_steps), "
+                                 f"got shape {tuple(x.shape)}")
+            steps, static = x.shape[0], False
+
+        h = x
+        last = len(self) - 1
+        for index, layer in enumerate(self):
+            if isinstance(layer, snn.Leaky):
+                keep_mem = index == last and layer.output
+                spk, mem = run_leaky_sequence(layer, h, num_steps=steps if static else None,
+                                              record_mem=keep_mem)
+                if index == last:
+                    return (spk, mem) if keep_mem else spk
+                h, static = spk, False
+            elif static and _hoistable(layer):
+                h = layer(h)
+            else:
+                if static:  # this layer must see every step: stop hoisting here
+                    h = h.expand(steps, *h.shape)
+                    static = False
+                h = _over_time(layer, h)
+        return h.expand(steps, *h.shape) if static else h
+
+
+def _check_layers(layers):
+    leaky = [i for i, layer in enumerate(layers) if isinstance(layer, snn.Leaky)]
+    for i, layer in enumerate(layers):
+        if isinstance(layer, snn.SpikingNeuron) and not isinstance(layer, snn.Leaky):
+            raise TypeError(f"fuse: layer {i} ({type(layer).__name__}) is a spiking neuron "
+                            f"fuse does not cover; only snntorch.Leaky is fused")
+    for i in leaky:
+        layer = layers[i]
+        if not layer.init_hidden:
+            raise ValueError(f"fuse: layer {i} (Leaky) needs init_hidden=True, as in "
+                             f"snnTorch's nn.Sequential models")
+        if layer.output and i != len(layers) - 1:
+            raise ValueError(f"fuse: layer {i} (Leaky) has output=True but is not the last "
+                             f"layer; its (spk, mem) tuple could not feed the next layer")
+
+
+def _hoistable(layer: nn.Module) -> bool:
+    if isinstance(layer, _BATCH_NORM):
+        return not layer.training  # training updates the running stats every step
+    if isinstance(layer, _DROPOUT):
+        return not layer.training or layer.p == 0
+    return type(layer) in _DETERMINISTIC
+
+
+def _over_time(layer: nn.Module, h: torch.Tensor) -> torch.Tensor:
+    """Apply a stateless layer at every step: once on the time-folded batch,
+    except batch norm in training, whose batch statistics are per step."""
+    steps = h.shape[0]
+    if isinstance(layer, _BATCH_NORM) and layer.training:
+        return torch.stack([layer(h_t) for h_t in h.unbind(0)])
+    out = layer(h.reshape(steps * h.shape[1], *h.shape[2:]))
+    return out.reshape(steps, h.shape[1], *out.shape[1:])

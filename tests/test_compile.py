@@ -1,0 +1,71 @@
+"""torch.compile(fullgraph=True) of a fused model: no graph breaks (the op is
+a torch.library custom op with a fake implementation and an autograd
+formula), and the same results as eager."""
+import pytest
+import snntorch as snn
+import torch
+from torch import nn
+
+import snn_ipu
+from snn_ipu import _library
+
+pytestmark = pytest.mark.skipif(not _library.AVAILABLE,
+                                reason="torch.library.custom_op needs torch >= 2.4")
+
+
+def _model():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Flatten(), nn.Linear(64, 30),
+                         snn.Leaky(beta=0.9, init_hidden=True),
+                         nn.Linear(30, 10),
+                         snn.Leaky(beta=0.8, init_hidden=True, output=True,
+                                   spike_grad=snn.surrogate.sigmoid(slope=5)))
+
+
+def test_fused_model_compiles_without_graph_breaks_and_matches_eager():
+    fused = snn_ipu.fuse(_model())
+    x = torch.rand(8, 1, 8, 8)
+
+    def step(x):
+        snn.Leaky.reset_hidden()
+        spk, mem = fused(x, num_steps=6)
+        return spk.sum() + mem.pow(2).mean()
+
+    eager = step(x)
+    grads = torch.autograd.grad(eager, list(fused.parameters()))
+    explanation = torch._dynamo.explain(step)(x)
+    assert explanation.graph_break_count == 0, explanation.break_reasons
+    # aot_eager traces forward and backward through the fake implementations
+    # and the registered autograd formula, as inductor would, without
+    # spending CI time generating C++.
+    compiled = torch.compile(step, fullgraph=True, backend="aot_eager")
+    out = compiled(x)
+    grads_c = torch.autograd.grad(out, list(fused.parameters()))
+    assert torch.equal(out, eager)
+    for a, b in zip(grads_c, grads):
+        assert torch.equal(a, b)
+
+
+def test_ops_lif_under_compile_with_time_varying_input():
+    x = torch.randn(7, 4, 5, requires_grad=True)
+    beta = torch.rand(5, requires_grad=True)
+
+    def f(x, beta):
+        spk, mem = snn_ipu.ops.lif(x, beta, record_mem=True)
+        return (spk * 2).sum() + mem.sum()
+
+    eager = torch.autograd.grad(f(x, beta), (x, beta))
+    compiled = torch.compile(f, fullgraph=True, backend="aot_eager")
+    got = torch.autograd.grad(compiled(x, beta), (x, beta))
+    for a, b in zip(got, eager):
+        assert torch.equal(a, b)
+
+
+def test_custom_op_passes_torch_library_opcheck():
+    if not hasattr(torch.library, "opcheck"):
+        pytest.skip("torch.library.opcheck needs torch >= 2.4")
+    current = torch.randn(6, 10)
+    args = (current, torch.zeros(10), torch.full((1,), 0.9), torch.ones(10), torch.ones(1),
+            0, True, 0, 2.0, 0.0, 1, True, None)
+    torch.library.opcheck(torch.ops.snn_ipu.lif_forward.default, args,
+                          test_utils=("test_schema", "test_faketensor"))

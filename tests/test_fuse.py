@@ -1,0 +1,175 @@
+"""snn_ipu.fuse: an snnTorch nn.Sequential run over all steps at once equals
+the original model run step by step (forward bitwise in float32 where the
+layer math is the same, gradients to round-off)."""
+import copy
+
+import pytest
+import snntorch as snn
+import torch
+from snntorch import utils
+from torch import nn
+
+import snn_ipu
+from oracle import close_to_round_off
+
+T = 9
+
+
+def step_loop(model, x, num_steps=None):
+    """What the snnTorch tutorials do: reset, then call the model each step."""
+    utils.reset(model)
+    outs = []
+    steps = range(num_steps) if num_steps is not None else range(x.shape[0])
+    for t in steps:
+        outs.append(model(x if num_steps is not None else x[t]))
+    if isinstance(outs[0], tuple):
+        return tuple(torch.stack(o) for o in zip(*outs))
+    return torch.stack(outs)
+
+
+def mlp(seed=0, output=True):
+    torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Flatten(), nn.Linear(64, 40),
+        snn.Leaky(beta=0.9, init_hidden=True),
+        nn.Linear(40, 10),
+        snn.Leaky(beta=0.8, init_hidden=True, output=output,
+                  spike_grad=snn.surrogate.fast_sigmoid(slope=25)))
+
+
+def conv_net(seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3), nn.MaxPool2d(2),
+        snn.Leaky(beta=0.85, init_hidden=True, learn_beta=True),
+        nn.Conv2d(4, 6, 3), nn.AvgPool2d(2), nn.Flatten(), nn.Dropout(0.0),
+        nn.Linear(6, 5),
+        snn.Leaky(beta=0.9, init_hidden=True, output=True, learn_threshold=True))
+
+
+def _compare(model, x, num_steps=None, rel=1e-5, bitwise=True):
+    ref_model = copy.deepcopy(model)
+    fused = snn_ipu.fuse(model)
+    utils.reset(fused)
+    out = fused(x, num_steps=num_steps)
+    ref = step_loop(ref_model, x, num_steps)
+    out_t, ref_t = (out, ref) if isinstance(out, tuple) else ((out,), (ref,))
+    for a, r in zip(out_t, ref_t):
+        assert a.shape == r.shape
+        if bitwise:
+            assert torch.equal(a, r)
+        else:
+            close_to_round_off(a, r)
+    loss = sum((o * (i + 1)).sum() for i, o in enumerate(out_t))
+    loss_r = sum((o * (i + 1)).sum() for i, o in enumerate(ref_t))
+    loss.backward()
+    loss_r.backward()
+    for (name, p), p_r in zip(model.named_parameters(), ref_model.parameters()):
+        try:
+            close_to_round_off(p.grad, p_r.grad, rel=rel)
+        except AssertionError as err:
+            raise AssertionError(f"gradient of {name}: {err}") from None
+
+
+def test_static_input_is_hoisted_and_exact():
+    x = torch.rand(6, 1, 8, 8)
+    _compare(mlp(), x, num_steps=T)
+
+
+def test_time_varying_input_mlp():
+    _compare(mlp(1), torch.rand(T, 6, 1, 8, 8))
+
+
+# oneDNN chooses its convolution algorithm by batch size, so a convolution over
+# the folded T*B batch is not always bitwise the T convolutions of B: the
+# layer math differs in round-off, and so may the membranes (spikes agree).
+def test_conv_net_time_varying():
+    _compare(conv_net(), torch.rand(T, 3, 1, 12, 12) * 2, bitwise=False)
+
+
+def test_conv_net_static():
+    _compare(conv_net(2), torch.rand(3, 1, 12, 12) * 2, num_steps=T, bitwise=False)
+
+
+def test_last_leaky_without_output_returns_spikes_only():
+    model = mlp(output=False)
+    x = torch.rand(T, 4, 1, 8, 8)
+    out = snn_ipu.fuse(copy.deepcopy(model))(x)
+    assert isinstance(out, torch.Tensor)
+    assert torch.equal(out, step_loop(model, x))
+
+
+def test_model_ending_in_a_linear_layer():
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Linear(5, 7), snn.Leaky(beta=0.9, init_hidden=True), nn.Linear(7, 2))
+    x = torch.randn(T, 4, 5) + 0.5
+    _compare(model, x)
+
+
+def test_batch_norm_in_training_runs_per_step():
+    """Batch statistics are per step in the step loop: so they are here too,
+    and the running statistics see T updates."""
+    torch.manual_seed(4)
+    model = nn.Sequential(nn.Linear(6, 8), nn.BatchNorm1d(8), snn.Leaky(beta=0.9, init_hidden=True,
+                                                                        output=True))
+    ref = copy.deepcopy(model)
+    x = torch.randn(T, 5, 6)
+    fused = snn_ipu.fuse(model)
+    out = fused(x, )
+    out_r = step_loop(ref, x)
+    assert torch.equal(out[0], out_r[0]) and torch.allclose(out[1], out_r[1])
+    assert torch.allclose(model[1].running_mean, ref[1].running_mean)
+    assert model[1].num_batches_tracked == ref[1].num_batches_tracked == T
+
+
+def test_batch_norm_in_training_is_not_hoisted():
+    torch.manual_seed(5)
+    model = nn.Sequential(nn.Linear(6, 8), nn.BatchNorm1d(8), snn.Leaky(beta=0.9, init_hidden=True))
+    ref = copy.deepcopy(model)
+    x = torch.randn(5, 6)
+    out = snn_ipu.fuse(model)(x, num_steps=4)
+    assert torch.equal(out, step_loop(ref, x, num_steps=4))
+    assert model[1].num_batches_tracked == 4
+
+
+def test_parameters_are_shared_with_the_original():
+    model = mlp()
+    fused = snn_ipu.fuse(model)
+    assert all(a is b for a, b in zip(fused.parameters(), model.parameters()))
+    assert list(fused.state_dict()) == list(model.state_dict())
+    opt = torch.optim.SGD(fused.parameters(), lr=0.1)
+    before = model[1].weight.detach().clone()
+    out, _ = fused(torch.rand(4, 1, 8, 8), num_steps=3)
+    out.sum().backward()
+    opt.step()
+    assert not torch.equal(model[1].weight, before)
+
+
+def test_hidden_state_continues_between_calls_like_the_step_loop():
+    model = mlp()
+    ref = copy.deepcopy(model)
+    fused = snn_ipu.fuse(model)
+    x = torch.rand(2 * T, 4, 1, 8, 8)
+    utils.reset(fused)
+    first = fused(x[:T])
+    second = fused(x[T:])
+    whole = step_loop(ref, x)
+    assert torch.equal(torch.cat([first[0], second[0]]), whole[0])
+
+
+@pytest.mark.parametrize("model,message", [
+    (nn.Linear(3, 3), "expected an nn.Sequential"),
+    (nn.Sequential(nn.Linear(3, 3), snn.Leaky(beta=0.9)), "init_hidden=True"),
+    (nn.Sequential(snn.Leaky(beta=0.9, init_hidden=True, output=True), nn.Linear(3, 3)),
+     "output=True but is not the last"),
+    (nn.Sequential(nn.Linear(3, 3), snn.Synaptic(alpha=0.9, beta=0.9, init_hidden=True)),
+     "Synaptic"),
+])
+def test_unsupported_models_are_refused(model, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        snn_ipu.fuse(model)
+
+
+def test_bad_num_steps():
+    with pytest.raises(ValueError, match="num_steps"):
+        snn_ipu.fuse(mlp())(torch.rand(2, 64), num_steps=0)

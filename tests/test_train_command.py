@@ -1,0 +1,36 @@
+"""python -m snn_ipu train: the seed network learns the built-in digits."""
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("sklearn", reason="the digits dataset ships with scikit-learn")
+
+
+def test_train_digits_reaches_90_percent():
+    result = subprocess.run(
+        [sys.executable, "-m", "snn_ipu", "train", "--epochs", "15", "--seed", "0"],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    line = [l for l in result.stdout.splitlines() if "test accuracy" in l][-1]
+    accuracy = float(line.split("test accuracy")[1].split("%")[0])
+    assert accuracy >= 90.0, result.stdout
+
+
+def test_compare_trains_both_from_the_same_weights():
+    result = subprocess.run(
+        [sys.executable, "-m", "snn_ipu", "train", "--epochs", "1", "--compare"],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "snn_ipu (fused): test accuracy" in result.stdout
+    assert "snnTorch tutorial loop: test accuracy" in result.stdout
+    assert "samples/s" in result.stdout
+
+
+def test_bench_train_checks_and_times_both(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "snn_ipu", "bench-train", "--repeats", "1", "--batch-size", "16",
+         "--num-steps", "5", "--json", str(tmp_path / "t.json")],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "same loss" in result.stdout and "faster" in result.stdout
