@@ -57,6 +57,8 @@ def test_memory_is_flat_over_1000_forward_backward_calls():
     for i in range(CALLS):
         checksum += _one_call(i, cur, static, beta, threshold)
     growth = _resident_bytes() - resident_before
-    assert _live_tensors() == tensors_before
+    # Other tests' objects may be collected meanwhile, or a cache filled once:
+    # allow a few. A tensor kept per call of any one kind adds 333 or more.
+    assert _live_tensors() - tensors_before < 100
     assert growth < BOUND_BYTES, f"resident memory grew by {growth} bytes over {CALLS} calls"
     assert checksum == checksum  # the calls ran and gave numbers (not NaN)
