@@ -4,6 +4,7 @@ torch 2.0); snn_ipu/_library.py is the one for torch.compile."""
 from __future__ import annotations
 
 import torch
+from torch.autograd.function import once_differentiable
 
 from . import _kernels
 from ._kernels import KernelConfig
@@ -24,6 +25,7 @@ class LifFunction(torch.autograd.Function):
         return spikes, mem, mem_final
 
     @staticmethod
+    @once_differentiable  # the kernel's gradients carry no graph: refuse double backward
     def backward(ctx, grad_spikes, grad_mem, grad_mem_final):
         if grad_spikes is None and grad_mem is None and grad_mem_final is None:
             return None, None, None, None, None, None

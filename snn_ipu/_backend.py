@@ -30,6 +30,8 @@ def build_info() -> dict:
     return {
         "host": host is not None,
         "host_error": None if host is not None else str(_import_error),
+        # A sanitizer build (ASan + UBSan, for .ci/sanitize): slower.
+        "sanitized": bool(getattr(host, "BUILD_SANITIZED", False)),
         "ipu": ipu,
         "ipu_reason": ipu_reason,
     }

@@ -17,7 +17,7 @@ from typing import Optional
 
 import torch
 
-from . import runtime
+from . import _memory, runtime
 from ._alloc import empty
 from ._backend import require_host
 
@@ -55,6 +55,11 @@ def forward(current, mem_init, decay, threshold, graded, config: KernelConfig):
     not config.record_mem, final membrane [N] in the state dtype)."""
     host = require_host()
     layer = (num_steps_of(current, config), current.shape[1])
+    # ops.lif checks before copying its input too, except under torch.compile.
+    _memory.require(
+        layer[0] * layer[1] * current.element_size() * (2 if config.record_mem else 1),
+        f"the forward pass over a layer of {layer[0]} steps x {layer[1]} neurons "
+        f"({current.dtype})")
     spikes = empty(layer, current.dtype)
     mem = empty(layer, current.dtype) if config.record_mem else current.new_empty(0)
     mem_final = torch.empty_like(mem_init)
@@ -74,12 +79,17 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
     per-neuron partials. Upstream gradients may be None (zero)."""
     host = require_host()
     n = current.shape[1]
-    grad_current = empty(current.shape, current.dtype)
-    grad_mem_init, grad_decay, grad_threshold, grad_graded = (
-        torch.empty(n, dtype=mem_init.dtype) for _ in range(4))
     if not config.record_mem:
         grad_mem = None
     threads, debug, seed = _run_args(config)
+    steps = num_steps_of(current, config)
+    _memory.require(
+        _backward_bytes(host, current, steps, mem_init.dtype, grad_spikes, grad_mem, threads,
+                        debug),
+        f"the backward pass over a layer of {steps} steps x {n} neurons ({current.dtype})")
+    grad_current = empty(current.shape, current.dtype)
+    grad_mem_init, grad_decay, grad_threshold, grad_graded = (
+        torch.empty(n, dtype=mem_init.dtype) for _ in range(4))
 
     def optional(t):
         return None if t is None else _np(t.contiguous())
@@ -97,3 +107,24 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
 
     return (grad_current, grad_mem_init, reduce_to(grad_decay, decay),
             reduce_to(grad_threshold, threshold), reduce_to(grad_graded, graded))
+
+
+_PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "double"}
+
+
+def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, threads,
+                    debug) -> int:
+    """What a kernel backward call allocates: the current's gradient, four
+    per-neuron gradients, contiguous copies of strided upstream gradients, and
+    inside the runner a zero row and zero state (for absent upstream
+    gradients) and every tile's scratch of recomputed membranes."""
+    rows, n = current.shape
+    element = current.element_size()
+    state = torch.finfo(state_dtype).bits // 8
+    total = rows * n * element + 4 * n * state
+    for grad in (grad_spikes, grad_mem):
+        if grad is not None and not grad.is_contiguous():
+            total += grad.numel() * element
+    total += n * (element + state)
+    plan = host.host_plan(steps, n, _PLAN_DTYPES[current.dtype], threads, debug)
+    return total + plan.backward_scratch_elements * plan.tiles_used * state

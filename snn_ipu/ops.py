@@ -7,7 +7,7 @@ from typing import Optional
 
 import torch
 
-from . import _ipu, _library, runtime, surrogates
+from . import _ipu, _library, _memory, runtime, surrogates
 from ._autograd import LifFunction
 from ._backend import host as _host
 from ._kernels import KernelConfig
@@ -101,8 +101,20 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     spike_fn = spike_grad if spike_grad is not None else atan_spike()
     if num_steps is not None:
         x = x.expand(num_steps, *step_shape)
+    if x.device.type == "cpu":
+        # The reference loop stacks spikes and membranes: two [T, ...] tensors.
+        _memory.require(2 * x.numel() * x.element_size(),
+                        f"the reference path over input_ of shape {tuple(x.shape)} ({x.dtype})")
+    steps = x.shape[0]
+    if x.numel() == 0 and steps > 1:
+        # No neurons: every step is empty. Run one and expand it, rather than
+        # a Python loop over T empty steps (minutes for T = 10^7).
+        x = x[:1]
     spk, mem_rec = _lif_reference(x, beta_t, threshold_t, graded_t, mem_t, reset_mechanism,
                                   reset_delay, spike_fn)
+    if spk.shape[0] != steps:
+        spk = spk.expand(steps, *spk.shape[1:]).contiguous()
+        mem_rec = mem_rec.expand(steps, *mem_rec.shape[1:]).contiguous()
     return (spk, mem_rec) if record_mem else (spk, mem_rec[-1])
 
 
@@ -112,6 +124,8 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     step_shape = x.shape[1:]
     out_shape = (num_steps if num_steps is not None else rows, *step_shape)
     n = x[0].numel()
+    _memory.require(_forward_bytes(x, out_shape[0], n, record_mem),
+                    f"the forward pass over input_ of shape {tuple(out_shape)} ({x.dtype})")
 
     def per_neuron(t):
         # One value for all neurons stays one value; anything else is
@@ -133,6 +147,17 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     if record_mem:
         return spk.reshape(out_shape), mem_rec.reshape(out_shape)
     return spk.reshape(out_shape), mem_final.to(x.dtype).reshape(step_shape)
+
+
+def _forward_bytes(x, steps, n, record_mem) -> int:
+    """What a kernel forward call allocates: a contiguous copy of a strided
+    input, the spikes (and membrane record), and per-neuron vectors (initial
+    and final membrane, three parameters) in the state dtype."""
+    element = x.element_size()
+    state = 8 if x.dtype == torch.float64 else 4
+    copy = 0 if x.is_contiguous() else x.numel() * element
+    outputs = steps * n * element * (2 if record_mem else 1)
+    return copy + outputs + 5 * n * state
 
 
 def _lif_reference(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_fn):
@@ -187,7 +212,9 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     elif isinstance(value, torch.Tensor):
         if value.is_complex() or value.dtype == torch.bool:
             raise TypeError(f"{name}: expected a real tensor, got dtype {value.dtype}")
-        if value.device != device and value.numel() != 1:
+        if value.device != device and (value.numel() != 1 or value.device.type == "meta"):
+            # A one-element tensor may come from another device (it is copied
+            # over), except from meta, which holds no value to copy.
             raise ValueError(f"{name}: is on {value.device} but input_ is on {device}")
         tensor = value.to(device=device, dtype=dtype)
     else:

@@ -36,16 +36,36 @@ inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
     grad.pre = gradMem + viaSpike;
     grad.threshold = -viaSpike;
   } else {
-    // U = V - D*th (subtract) or V - D*V (zero), D = S/g - R, dD/dV = slope,
-    // dD/dth = -slope.
-    const S doReset = fired * p.graded / p.graded - reset;
+    // U = V - D*th (subtract) or V - D*V (zero), with D = Q - R and Q = S/g.
+    // Each factor is differentiated as snnTorch's autograd graph does it,
+    // term by term, rather than through the simplified dD/dV = slope: the
+    // two paths through S and S/g cancel analytically, but where g is 0 or
+    // not finite, or a state or gradient is, the graph's terms are NaN or
+    // infinite and the gradient must be too (the simplified form gave
+    // finite gradients for neurons whose membrane was NaN).
+    const S quotient = fired * p.graded / p.graded; // Q = S/g
+    const S doReset = quotient - reset;
+    const S gradDoReset =
+        -gradMem * (ResetMode == kResetSubtract ? p.threshold : pre);
+    const S gradQuotient = gradDoReset / p.graded; // dL/dS through Q
+    const S gradSpikeTotal = gradSpike + gradQuotient;
+    const S viaSpikes = slope * (gradSpikeTotal * p.graded);
     if constexpr (ResetMode == kResetSubtract) {
-      grad.pre = gradMem * (one - p.threshold * slope) + viaSpike;
-      grad.threshold = gradMem * (p.threshold * slope - doReset) - viaSpike;
+      grad.pre = gradMem + viaSpikes;
+      grad.threshold = -gradMem * doReset - viaSpikes;
     } else {
-      grad.pre = gradMem * ((one - doReset) - pre * slope) + viaSpike;
-      grad.threshold = gradMem * pre * slope - viaSpike;
+      // gradMem - gradMem*D first: exact for D in {-1, 0, 1}, so that a
+      // small result is not rounded at gradMem's magnitude.
+      grad.pre = (gradMem - gradMem * doReset) + viaSpikes;
+      grad.threshold = -viaSpikes;
     }
+    // dL/dg = gradSpikeTotal*H (through S = H*g) - gradDoReset*Q/g (through
+    // Q = S/g). The gradDoReset parts cancel exactly; summed in float32 they
+    // leave noise of order ulp(gradDoReset/g), which is what snnTorch
+    // returns. Keep the exact value, gradSpike*H, and add the cancelling
+    // parts times 0: 0 where they are finite, NaN where snnTorch's are NaN.
+    const S cancelling = gradQuotient * fired - gradDoReset * (quotient / p.graded);
+    grad.graded = gradSpike * fired + S(0) * cancelling;
   }
   if constexpr (ResetMode == kResetZero) {
     const S keep = one - reset;
@@ -57,7 +77,8 @@ inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
     grad.decay = grad.pre * memPrev;
     grad.memPrev = grad.pre * p.decay;
   }
-  grad.graded = gradSpike * fired;
+  if constexpr (ResetDelay || ResetMode == kResetNone)
+    grad.graded = gradSpike * fired;
   return grad;
 }
 

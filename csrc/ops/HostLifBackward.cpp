@@ -80,6 +80,9 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
     connectSlice(v.gradGraded, gradGraded, begin, count);
     connectSlice(v.scratch, scratch.data(), tile * scratchPerTile,
                  scratchPerTile);
+    // 32-bit vertex fields, as on the IPU; both fit: planLif refuses a tile
+    // of 2^31 neurons and a backward scratch (>= 12 * T) of 2^31 elements.
+    // Offsets into the [T, N] tensors are formed in 64 bits.
     v.numSteps = static_cast<unsigned>(T);
     v.numNeurons = static_cast<unsigned>(count);
     v.chunkNeurons = plan.chunkNeurons;

@@ -47,6 +47,9 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
     if (RecordMem)
       connectRows(v.mem, mem, begin, count, N, T);
     connectSlice(v.memFinal, memFinal, begin, count);
+    // 32-bit vertex fields, as on the IPU; both fit: planLif refuses a tile
+    // of 2^31 neurons and a backward scratch (>= 12 * T) of 2^31 elements.
+    // Offsets into the [T, N] tensors are formed in 64 bits.
     v.numSteps = static_cast<unsigned>(T);
     v.numNeurons = static_cast<unsigned>(count);
     v.chunkNeurons = plan.chunkNeurons;

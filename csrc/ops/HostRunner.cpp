@@ -24,7 +24,13 @@ unsigned hostChunkNeurons(std::uint64_t numSteps, ElementType type) {
   const std::uint64_t maxChunk =
       type == ElementType::Double ? kMaxChunkNeurons<double> : kMaxChunkNeurons<float>;
   const std::uint64_t line = kMinHostChunkBytes / sb;
-  std::uint64_t chunk = kScratchBudgetBytes / (numSteps * sb * 2);
+  // Two state planes per neuron and step. numSteps * bytesPerNeuron would
+  // wrap for T near 2^61 (and could divide by zero): past the budget the
+  // chunk is simply the minimum.
+  const std::uint64_t bytesPerNeuron = sb * 2;
+  std::uint64_t chunk = numSteps > kScratchBudgetBytes / bytesPerNeuron
+                            ? 0
+                            : kScratchBudgetBytes / (numSteps * bytesPerNeuron);
   chunk = chunk / line * line;
   chunk = std::max(line, std::min(maxChunk, chunk));
   return static_cast<unsigned>(chunk);

@@ -81,17 +81,22 @@ unsigned workerGrain(ElementType type) {
   return 1;
 }
 
+// Tiles past the last used one are empty ranges at numNeurons. The product
+// is only formed for tile < tilesUsed, where it is below numNeurons: a tile
+// index near 2^64 must not wrap around to a small neuron offset.
 std::uint64_t LifPlan::tileBegin(std::uint64_t tile) const {
-  const std::uint64_t begin = tile * neuronsPerTile;
-  return begin < numNeurons ? begin : numNeurons;
+  return tile < tilesUsed ? tile * neuronsPerTile : numNeurons;
 }
 
 std::uint64_t LifPlan::tileEnd(std::uint64_t tile) const {
-  return tileBegin(tile + 1);
+  return tile < tilesUsed ? tileBegin(tile) + tileNeurons(tile) : numNeurons;
 }
 
 unsigned LifPlan::tileNeurons(std::uint64_t tile) const {
-  return static_cast<unsigned>(tileEnd(tile) - tileBegin(tile));
+  if (tile >= tilesUsed)
+    return 0;
+  const std::uint64_t left = numNeurons - tile * neuronsPerTile;
+  return static_cast<unsigned>(left < neuronsPerTile ? left : neuronsPerTile);
 }
 
 WorkerRange LifPlan::workerNeurons(std::uint64_t tile, unsigned worker) const {
@@ -117,17 +122,19 @@ LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
   plan.type = type;
   plan.config = config;
   plan.grain = workerGrain(type);
-  plan.neuronsPerTile =
-      ceilDiv(ceilDiv(numNeurons, config.numTiles), plan.grain) * plan.grain;
-  plan.tilesUsed = ceilDiv(numNeurons, plan.neuronsPerTile);
-
-  if (plan.neuronsPerTile >= kMaxTileIndex) {
+  // The tile share is checked before it is rounded up to the grain: rounding
+  // a share near 2^64 would wrap to 0 (and divide by zero below).
+  const std::uint64_t share = ceilDiv(numNeurons, config.numTiles);
+  if (share >= kMaxTileIndex ||
+      ceilDiv(share, plan.grain) * plan.grain >= kMaxTileIndex) {
     std::ostringstream msg;
     msg << "LIF plan: " << numNeurons << " neurons over " << config.numTiles
-        << " tiles puts " << plan.neuronsPerTile
+        << " tiles puts " << share
         << " neurons on a tile; the codelets index at most 2^31 per tile";
     throw PlanError(msg.str());
   }
+  plan.neuronsPerTile = ceilDiv(share, plan.grain) * plan.grain;
+  plan.tilesUsed = ceilDiv(numNeurons, plan.neuronsPerTile);
 
   // No chunk wider than the largest worker block (rounded to the grain).
   const std::uint64_t workerMax =
@@ -147,9 +154,12 @@ LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
              planes);
   if (plan.backwardScratchElements >= kMaxTileIndex) {
     std::ostringstream msg;
-    msg << "LIF plan: T = " << numSteps
-        << " needs a backward scratch of " << plan.backwardScratchElements
-        << " elements per tile; the codelets index at most 2^31";
+    msg << "LIF plan: T = " << numSteps << " needs a backward scratch of ";
+    if (plan.backwardScratchElements == kMaxU64) // saturated
+      msg << "more than 2^64";
+    else
+      msg << plan.backwardScratchElements;
+    msg << " elements per tile; the codelets index at most 2^31";
     throw PlanError(msg.str());
   }
 

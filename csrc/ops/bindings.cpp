@@ -391,6 +391,11 @@ PYBIND11_MODULE(_host, m) {
 
   bindLifCycles(m);
 
+#ifdef SNN_IPU_SANITIZED
+  m.attr("BUILD_SANITIZED") = true; // ASan + UBSan, bounds-checked shim
+#else
+  m.attr("BUILD_SANITIZED") = false;
+#endif
   m.attr("RESET_MODES") = py::make_tuple("subtract", "zero", "none");
   m.attr("NUM_SURROGATES") = kNumSurrogates;
   m.attr("HOST_MAX_CHUNK_NEURONS_FLOAT") = kMaxChunkNeurons<float>;
