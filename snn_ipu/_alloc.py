@@ -1,11 +1,14 @@
 """Output allocation for the host kernels.
 
-A fresh [T, ...] output is written once, front to back, right after it is
-allocated. Large CPU tensors come straight from mmap, so that first write
-takes a page fault per 4 KiB page, which costs several times the write itself
-(about 25 ms for 100 MiB on our machine, against 2-3 ms to write it). Advising
-transparent huge pages before the first touch cuts the faults by 512x. Linux
-only; elsewhere (or where THP is disabled) this is a plain torch.empty.
+A kernel output is written once, front to back, right after it is allocated.
+Large CPU tensors come straight from mmap, so that first write pays for page
+faults and page zeroing: about 25 ms for 100 MiB on our machine with 4 KiB
+pages, and still several milliseconds (with occasional compaction stalls)
+with transparent huge pages, against 2-3 ms to write it. So outputs of
+``POOL_MIN_BYTES`` or more come from a caching pool (csrc/ops/OutputPool):
+the buffers of dead outputs are kept, up to a limit, and handed out again, as
+PyTorch's CUDA caching allocator does. ``snn_ipu.runtime.empty_cache()``
+returns them to the system; ``set_cache_limit(0)`` turns caching off.
 """
 from __future__ import annotations
 
@@ -13,13 +16,21 @@ import torch
 
 from ._backend import host
 
-HUGE_PAGE_MIN_BYTES = 4 << 20
+POOL_MIN_BYTES = 4 << 20
 
 
 def empty(shape, dtype: torch.dtype) -> torch.Tensor:
     """A contiguous CPU tensor for a kernel output."""
-    out = torch.empty(shape, dtype=dtype)
-    nbytes = out.numel() * out.element_size()
-    if host is not None and nbytes >= HUGE_PAGE_MIN_BYTES:
-        host.advise_huge_pages(out.data_ptr(), nbytes)
-    return out
+    numel = 1
+    for size in shape:
+        numel *= size
+    nbytes = numel * torch.empty((), dtype=dtype).element_size()
+    if host is None or nbytes < POOL_MIN_BYTES:
+        return torch.empty(shape, dtype=dtype)
+    buffer = torch.from_numpy(host.pooled_buffer(nbytes))
+    return buffer[:nbytes].view(dtype).view(shape)
+
+
+def cached_bytes() -> int:
+    """Bytes the pool holds for reuse (available to new outputs)."""
+    return host.pool_stats()["cached_bytes"] if host is not None else 0

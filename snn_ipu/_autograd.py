@@ -30,6 +30,7 @@ class LifFunction(torch.autograd.Function):
         if grad_spikes is None and grad_mem is None and grad_mem_final is None:
             return None, None, None, None, None, None
         grads = _kernels.backward(*ctx.saved_tensors, grad_spikes, grad_mem,
-                                  grad_mem_final, ctx.config)
+                                  grad_mem_final, ctx.config,
+                                  param_grads=any(ctx.needs_input_grad[2:5]))
         return tuple(g if need else None
                      for g, need in zip(grads, ctx.needs_input_grad)) + (None,)

@@ -73,10 +73,12 @@ def forward(current, mem_init, decay, threshold, graded, config: KernelConfig):
 
 
 def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
-             grad_mem_final, config: KernelConfig):
+             grad_mem_final, config: KernelConfig, param_grads: bool = True):
     """Returns the gradients of (current, initial membrane, decay, threshold,
     graded factor). A parameter given as one value gets the sum of the
-    per-neuron partials. Upstream gradients may be None (zero)."""
+    per-neuron partials. Upstream gradients may be None (zero). With
+    ``param_grads=False`` the kernel skips the parameters' gradients, and
+    empty tensors stand in for them."""
     host = require_host()
     n = current.shape[1]
     if not config.record_mem:
@@ -88,8 +90,9 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
                         debug),
         f"the backward pass over a layer of {steps} steps x {n} neurons ({current.dtype})")
     grad_current = empty(current.shape, current.dtype)
-    grad_mem_init, grad_decay, grad_threshold, grad_graded = (
-        torch.empty(n, dtype=mem_init.dtype) for _ in range(4))
+    grad_mem_init = torch.empty(n, dtype=mem_init.dtype)
+    grad_decay, grad_threshold, grad_graded = (
+        torch.empty(n if param_grads else 0, dtype=mem_init.dtype) for _ in range(3))
 
     def optional(t):
         return None if t is None else _np(t.contiguous())
@@ -97,12 +100,16 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
     host.lif_backward(
         _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
         optional(grad_spikes), optional(grad_mem), optional(grad_mem_final),
-        _np(grad_current), _np(grad_mem_init), _np(grad_decay), _np(grad_threshold),
-        _np(grad_graded), config.reset_mode, config.reset_delay, config.surrogate,
+        _np(grad_current), _np(grad_mem_init),
+        *((_np(grad_decay), _np(grad_threshold), _np(grad_graded)) if param_grads
+          else (None, None, None)),
+        config.reset_mode, config.reset_delay, config.surrogate,
         config.surrogate_a, config.surrogate_b, threads, debug, seed, config.num_steps,
     )
 
     def reduce_to(grad, param):
+        if not param_grads:
+            return grad
         return grad.sum().reshape(1) if param.numel() == 1 and n != 1 else grad
 
     return (grad_current, grad_mem_init, reduce_to(grad_decay, decay),

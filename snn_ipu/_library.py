@@ -49,20 +49,22 @@ if AVAILABLE:
                      graded: Tensor, grad_spikes: Optional[Tensor], grad_mem: Optional[Tensor],
                      grad_mem_final: Optional[Tensor], reset_mode: int, reset_delay: bool,
                      surrogate: int, surrogate_a: float, surrogate_b: float, num_threads: int,
-                     record_mem: bool, num_steps: Optional[int]
+                     record_mem: bool, num_steps: Optional[int], param_grads: bool
                      ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
         config = _config(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
                          num_threads, record_mem, num_steps)
         return _kernels.backward(current, mem_init, decay, threshold, graded, grad_spikes,
-                                 grad_mem, grad_mem_final, config)
+                                 grad_mem, grad_mem_final, config, param_grads)
 
     @lif_backward.register_fake
     def _(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem, grad_mem_final,
           reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b, num_threads,
-          record_mem, num_steps):
+          record_mem, num_steps, param_grads):
+        def param(p):
+            return p.new_empty(p.shape if param_grads else (0,))
+
         return (current.new_empty(current.shape), mem_init.new_empty(mem_init.shape),
-                decay.new_empty(decay.shape), threshold.new_empty(threshold.shape),
-                graded.new_empty(graded.shape))
+                param(decay), param(threshold), param(graded))
 
     def _setup_context(ctx, inputs, output):
         current, mem_init, decay, threshold, graded, *scalars = inputs
@@ -71,8 +73,9 @@ if AVAILABLE:
 
     def _backward(ctx, grad_spikes, grad_mem, grad_mem_final):
         saved = ctx.saved_tensors
+        param_grads = any(ctx.needs_input_grad[2:5])
         grads = torch.ops.snn_ipu.lif_backward(*saved, grad_spikes, grad_mem, grad_mem_final,
-                                                *ctx.scalars)
+                                                *ctx.scalars, param_grads)
         return tuple(g if need else None
                      for g, need in zip(grads, ctx.needs_input_grad[:5])) + (None,) * 8
 

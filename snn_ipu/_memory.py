@@ -76,9 +76,15 @@ def _cgroup_available() -> Optional[int]:
 
 
 def available_bytes() -> Optional[int]:
-    """Bytes a new allocation can still get, or None where unknown."""
+    """Bytes a new allocation can still get, or None where unknown: what the
+    system can provide plus the output pool's cached buffers, which new
+    outputs reuse."""
     known = [b for b in (_meminfo_available(), _cgroup_available()) if b is not None]
-    return min(known) if known else None
+    if not known:
+        return None
+    from ._alloc import cached_bytes
+
+    return min(known) + cached_bytes()
 
 
 def format_bytes(n: int) -> str:

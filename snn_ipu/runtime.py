@@ -1,4 +1,5 @@
-"""Run-time settings of the host backend: thread count and debug mode."""
+"""Run-time settings of the host backend: thread count, debug mode and the
+output cache."""
 from __future__ import annotations
 
 import contextlib
@@ -8,7 +9,8 @@ from typing import Optional
 
 import torch
 
-__all__ = ["num_threads", "debug_enabled", "debug_mode", "set_debug", "next_debug_seed"]
+__all__ = ["num_threads", "debug_enabled", "debug_mode", "set_debug", "next_debug_seed",
+           "empty_cache", "set_cache_limit", "cache_stats"]
 
 _debug = os.environ.get("SNN_IPU_DEBUG", "") not in ("", "0")
 _seeds = itertools.count(1)
@@ -51,3 +53,51 @@ def debug_mode(enabled: bool = True):
 def next_debug_seed() -> int:
     """A new shuffle seed for each debug-mode kernel call."""
     return next(_seeds)
+
+
+# ----------------------------------------------------------- output cache
+# Large kernel outputs come from a caching pool (see snn_ipu/_alloc.py): the
+# buffers of freed outputs are kept for reuse, up to a limit (1 GiB by
+# default, or SNN_IPU_CACHE_LIMIT_MB), so that training loops do not pay for
+# fresh pages at every call.
+
+
+def _host():
+    from ._backend import host
+
+    return host
+
+
+def empty_cache() -> None:
+    """Return every cached output buffer to the system."""
+    if _host() is not None:
+        _host().pool_empty_cache()
+
+
+def set_cache_limit(num_bytes: int) -> None:
+    """Keep at most ``num_bytes`` of freed output buffers for reuse (0: none)."""
+    if isinstance(num_bytes, bool) or not isinstance(num_bytes, int) or num_bytes < 0:
+        raise ValueError(f"num_bytes: expected an int >= 0, got {num_bytes!r}")
+    if _host() is not None:
+        _host().pool_set_limit(num_bytes)
+
+
+def cache_stats() -> dict:
+    """in_use_bytes, peak_in_use_bytes, cached_bytes and limit_bytes of the
+    output pool (zeros where the host backend is not built)."""
+    if _host() is None:
+        return {"in_use_bytes": 0, "peak_in_use_bytes": 0, "cached_bytes": 0, "limit_bytes": 0}
+    return dict(_host().pool_stats())
+
+
+def _limit_from_environment() -> None:
+    value = os.environ.get("SNN_IPU_CACHE_LIMIT_MB")
+    if value:
+        try:
+            set_cache_limit(int(value) << 20)
+        except ValueError as exc:
+            raise ValueError(f"SNN_IPU_CACHE_LIMIT_MB: expected a number of MiB, "
+                             f"got {value!r}") from exc
+
+
+_limit_from_environment()

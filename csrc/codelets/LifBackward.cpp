@@ -8,7 +8,7 @@
 // reads the input current and the upstream gradients and writes the current's
 // gradient; per neuron it writes the gradients of the initial membrane and of
 // beta, threshold and the graded-spike factor (the caller sums those over
-// neurons where a parameter is shared).
+// neurons where a parameter is shared), unless paramGrads is 0.
 //
 // An absent upstream gradient (on the spikes, the membrane record or the final
 // membrane) is connected to zeros (one row of zeros at every step).
@@ -17,6 +17,7 @@
 // (static input, connected once per step) and gradCurrent has one edge that
 // receives the current's gradient summed over all steps.
 #include <cstddef>
+#include <type_traits>
 
 #include <poplar/HalfFloat.hpp>
 #include <poplar/Vertex.hpp>
@@ -62,6 +63,9 @@ public:
   unsigned numNeurons;
   unsigned chunkNeurons;    // 1 .. kMaxChunkNeurons<S>
   unsigned constantCurrent; // 0 or 1
+  // 0: nobody needs the gradients of beta, threshold and the graded factor;
+  // their outputs are then left unwritten and their sums skipped.
+  unsigned paramGrads;
   S surrogateA;
   S surrogateB;
 
@@ -98,13 +102,12 @@ private:
       u[v] = u0[v];
     for (unsigned t = 0; t < numSteps; ++t) {
       const auto in = current[t];
-      if (t + 1 < numSteps)
-        prefetchRun(&current[t + 1][first], count);
-      S x[W];
-      for (unsigned v = 0; v < count; ++v)
-        x[v] = S(in[first + v]);
+      if (t + kPrefetchSteps < numSteps)
+        prefetchRun(&current[t + kPrefetchSteps][first], count);
       S *memRow = memRecord + std::size_t(t) * width;
       S *preRow = preRecord + std::size_t(t) * width;
+      S converted[W];
+      const S *x = runAsState<S>(in, first, count, converted);
       for (unsigned v = 0; v < count; ++v) {
         const auto step = lifStep<ResetMode, ResetDelay>(
             u[v], x[v], LifParams<S>{b[v], th[v], g[v]});
@@ -126,50 +129,60 @@ private:
       gg[v] = S(0);
       gxSum[v] = S(0);
     }
-    for (unsigned t = numSteps; t-- > 0;) {
-      const auto gsIn = gradSpikes[t];
-      const auto gmIn = gradMem[t];
-      if (t > 0) {
-        prefetchRun(&gradSpikes[t - 1][first], count);
-        prefetchRun(&gradMem[t - 1][first], count);
-      }
+    // One step of the reverse pass over the chunk. The parameter sums are a
+    // compile-time switch so that, when unwanted, the inner loop carries
+    // none of their arithmetic.
+    auto reverseStep = [&](auto withParamGrads, unsigned t, S(&gx)[W]) {
+      constexpr bool kParamGrads = decltype(withParamGrads)::value;
+      S gsBuffer[W], gmBuffer[W];
+      const S *gs = runAsState<S>(gradSpikes[t], first, count, gsBuffer);
+      const S *gm = runAsState<S>(gradMem[t], first, count, gmBuffer);
       const S *prevRow = t > 0 ? memRecord + std::size_t(t - 1) * width : u0;
       const S *preRow =
           (kPlanes == 2 ? preRecord : memRecord) + std::size_t(t) * width;
-      S gx[W];
       for (unsigned v = 0; v < count; ++v) {
-        const S gradMemTotal = carry[v] + S(gmIn[first + v]);
+        const S gradMemTotal = carry[v] + gm[v];
         const auto grad = lifStepGrad<ResetMode, ResetDelay, Surrogate>(
-            prevRow[v], preRow[v], gradMemTotal, S(gsIn[first + v]),
+            prevRow[v], preRow[v], gradMemTotal, gs[v],
             LifParams<S>{b[v], th[v], g[v]}, constants);
         gx[v] = grad.pre;
         carry[v] = grad.memPrev;
-        gb[v] += grad.decay;
-        gth[v] += grad.threshold;
-        gg[v] += grad.graded;
+        if constexpr (kParamGrads) {
+          gb[v] += grad.decay;
+          gth[v] += grad.threshold;
+          gg[v] += grad.graded;
+        }
       }
+    };
+    for (unsigned t = numSteps; t-- > 0;) {
+      if (t >= kPrefetchSteps) {
+        prefetchRun(&gradSpikes[t - kPrefetchSteps][first], count);
+        prefetchRun(&gradMem[t - kPrefetchSteps][first], count);
+      }
+      S gx[W];
+      if (paramGrads)
+        reverseStep(std::true_type{}, t, gx);
+      else
+        reverseStep(std::false_type{}, t, gx);
       if (constantCurrent) {
         for (unsigned v = 0; v < count; ++v)
           gxSum[v] += gx[v];
       } else {
-        const auto gxOut = gradCurrent[t];
-        for (unsigned v = 0; v < count; ++v)
-          gxOut[first + v] = FPType(gx[v]);
+        storeRun<FPType>(gradCurrent[t], first, gx, count);
       }
     }
-    if (constantCurrent) {
-      const auto gxOut = gradCurrent[0];
-      for (unsigned v = 0; v < count; ++v)
-        gxOut[first + v] = FPType(gxSum[v]);
-    }
+    if (constantCurrent)
+      storeRun<FPType>(gradCurrent[0], first, gxSum, count);
     for (unsigned v = 0; v < count; ++v)
       gradMemInit[first + v] = carry[v];
-    for (unsigned v = 0; v < count; ++v)
-      gradDecay[first + v] = gb[v];
-    for (unsigned v = 0; v < count; ++v)
-      gradThreshold[first + v] = gth[v];
-    for (unsigned v = 0; v < count; ++v)
-      gradGraded[first + v] = gg[v];
+    if (paramGrads) {
+      for (unsigned v = 0; v < count; ++v)
+        gradDecay[first + v] = gb[v];
+      for (unsigned v = 0; v < count; ++v)
+        gradThreshold[first + v] = gth[v];
+      for (unsigned v = 0; v < count; ++v)
+        gradGraded[first + v] = gg[v];
+    }
   }
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
 #include "LifMath.hpp"
 
@@ -27,6 +28,35 @@ inline void loadParam(const Field &field, std::size_t first, unsigned count,
 template <unsigned W, typename S> inline void clampDecay(S (&decay)[W], unsigned count) {
   for (unsigned v = 0; v < count; ++v)
     decay[v] = decay[v] < S(0) ? S(0) : (decay[v] > S(1) ? S(1) : decay[v]);
+}
+
+// Elements row[first .. first + count) as the state type S: the row itself
+// when its elements are S, else converted into `buffer` (half rows). A plain
+// loop (what popc compiles); the host shim overloads it for half rows with
+// vector conversions.
+template <typename S, typename Row>
+inline const S *runAsState(const Row &row, std::size_t first, unsigned count,
+                           S *buffer) {
+  using Element = std::remove_cv_t<std::remove_reference_t<decltype(row[first])>>;
+  if constexpr (std::is_same_v<Element, S>) {
+    (void)count;
+    (void)buffer;
+    return &row[first];
+  } else {
+    for (unsigned v = 0; v < count; ++v)
+      buffer[v] = S(row[first + v]);
+    return buffer;
+  }
+}
+
+// Writes `count` values, converted to the output's element type FPType, to
+// row[first ...]. A plain loop (what popc compiles); the host shim overloads
+// it for its Output rows, which may write with non-temporal stores.
+template <typename FPType, typename Row, typename S>
+inline void storeRun(const Row &row, std::size_t first, const S *values,
+                     unsigned count) {
+  for (unsigned v = 0; v < count; ++v)
+    row[first + v] = FPType(values[v]);
 }
 
 // The vertex's chunkNeurons, kept within the chunk arrays whatever the field

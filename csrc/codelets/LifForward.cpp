@@ -69,27 +69,19 @@ private:
 
     for (unsigned t = 0; t < numSteps; ++t) {
       const auto in = current[t];
-      if (t + 1 < numSteps)
-        prefetchRun(&current[t + 1][first], count);
-      S x[W], spk[W];
-      for (unsigned v = 0; v < count; ++v)
-        x[v] = S(in[first + v]);
+      if (t + kPrefetchSteps < numSteps)
+        prefetchRun(&current[t + kPrefetchSteps][first], count);
+      S spk[W], converted[W];
+      const S *x = runAsState<S>(in, first, count, converted);
       for (unsigned v = 0; v < count; ++v) {
-        const auto step =
-            lifStep<ResetMode, ResetDelay>(u[v], x[v], LifParams<S>{b[v], th[v], g[v]});
+        const auto step = lifStep<ResetMode, ResetDelay>(
+            u[v], x[v], LifParams<S>{b[v], th[v], g[v]});
         spk[v] = step.spike;
         u[v] = step.mem;
       }
-      // One store stream per loop: the compiler need not prove that the two
-      // output rows do not overlap to vectorise them.
-      const auto spikesOut = spikes[t];
-      for (unsigned v = 0; v < count; ++v)
-        spikesOut[first + v] = FPType(spk[v]);
-      if constexpr (RecordMem) {
-        const auto memOut = mem[t];
-        for (unsigned v = 0; v < count; ++v)
-          memOut[first + v] = FPType(u[v]);
-      }
+      storeRun<FPType>(spikes[t], first, spk, count);
+      if constexpr (RecordMem)
+        storeRun<FPType>(mem[t], first, u, count);
     }
     for (unsigned v = 0; v < count; ++v)
       memFinal[first + v] = u[v];

@@ -13,14 +13,15 @@ namespace snn_ipu {
 
 // A [T, N] tensor's columns [begin, begin + count) at every step. rowStride 0
 // repeats one row (an absent upstream gradient's zeros).
+// Output rows may be written with non-temporal stores (`streaming`).
 template <typename Field, typename Pointer>
 void connectRows(Field &field, Pointer base, std::uint64_t begin,
                  std::uint64_t count, std::uint64_t rowStride,
-                 std::uint64_t rows) {
+                 std::uint64_t rows, bool streaming = false) {
   poplar::host::connect(field, base + begin,
                         static_cast<std::ptrdiff_t>(rowStride),
                         static_cast<std::size_t>(count),
-                        static_cast<std::size_t>(rows));
+                        static_cast<std::size_t>(rows), streaming);
 }
 
 // A per-neuron vector's elements [begin, begin + count).

@@ -67,9 +67,10 @@ struct LifBackwardArgs {
   const void *gradMemFinal = nullptr; // [N], state type, or null
   void *gradCurrent = nullptr;      // [T, N], or [1, N]: summed over steps
   void *gradMemInit = nullptr;      // [N], state type
-  void *gradDecay = nullptr;        // [N] per-neuron partials, state type
-  void *gradThreshold = nullptr;    // [N]
-  void *gradGraded = nullptr;       // [N]
+  // [N] per-neuron partials, state type; all three null: not wanted.
+  void *gradDecay = nullptr;
+  void *gradThreshold = nullptr;
+  void *gradGraded = nullptr;
 };
 
 // The plan the host runner uses for a layer: one tile per thread (more in

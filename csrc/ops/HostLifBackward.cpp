@@ -27,10 +27,12 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
   S *gradThreshold = static_cast<S *>(a.gradThreshold);
   S *gradGraded = static_cast<S *>(a.gradGraded);
   const std::uint64_t currentRows = a.constantCurrent ? 1 : T;
+  const bool paramGrads = gradDecay != nullptr;
   if (run.debug) {
     fillNaN<FP>(gradCurrent, currentRows * N);
     for (S *perNeuron : {gradMemInit, gradDecay, gradThreshold, gradGraded})
-      fillNaN<S>(perNeuron, N);
+      if (perNeuron != nullptr)
+        fillNaN<S>(perNeuron, N);
   }
 
   // An absent upstream gradient reads one row of zeros at every step.
@@ -47,6 +49,7 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
   const std::uint64_t scratchPerTile = plan.backwardScratchElements;
   std::vector<S> scratch(scratchPerTile * plan.tilesUsed);
 
+  const bool stream = streamOutput(currentRows * N * sizeof(FP));
   std::vector<LifBackward<FP, ResetMode, ResetDelay, Surrogate>> vertices(
       plan.tilesUsed);
   for (std::uint64_t tile = 0; tile < plan.tilesUsed; ++tile) {
@@ -73,11 +76,14 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
                                            a.params.thresholdSize, begin, count);
     connectParam<decltype(v.graded), S>(v.graded, a.params.graded,
                                         a.params.gradedSize, begin, count);
-    connectRows(v.gradCurrent, gradCurrent, begin, count, N, currentRows);
+    connectRows(v.gradCurrent, gradCurrent, begin, count, N, currentRows,
+                stream);
     connectSlice(v.gradMemInit, gradMemInit, begin, count);
-    connectSlice(v.gradDecay, gradDecay, begin, count);
-    connectSlice(v.gradThreshold, gradThreshold, begin, count);
-    connectSlice(v.gradGraded, gradGraded, begin, count);
+    if (paramGrads) { // else left unconnected: the vertex does not write them
+      connectSlice(v.gradDecay, gradDecay, begin, count);
+      connectSlice(v.gradThreshold, gradThreshold, begin, count);
+      connectSlice(v.gradGraded, gradGraded, begin, count);
+    }
     connectSlice(v.scratch, scratch.data(), tile * scratchPerTile,
                  scratchPerTile);
     // 32-bit vertex fields, as on the IPU; both fit: planLif refuses a tile
@@ -87,6 +93,7 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
     v.numNeurons = static_cast<unsigned>(count);
     v.chunkNeurons = plan.chunkNeurons;
     v.constantCurrent = a.constantCurrent ? 1 : 0;
+    v.paramGrads = paramGrads ? 1 : 0;
     v.surrogateA = static_cast<S>(o.surrogateA);
     v.surrogateB = static_cast<S>(o.surrogateB);
   }

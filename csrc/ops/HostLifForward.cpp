@@ -29,6 +29,7 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
     fillNaN<S>(memFinal, N);
   }
 
+  const bool stream = streamOutput(T * N * sizeof(FP));
   std::vector<LifForward<FP, ResetMode, ResetDelay, RecordMem>> vertices(
       plan.tilesUsed);
   for (std::uint64_t tile = 0; tile < plan.tilesUsed; ++tile) {
@@ -43,9 +44,9 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
                                            a.params.thresholdSize, begin, count);
     connectParam<decltype(v.graded), S>(v.graded, a.params.graded,
                                         a.params.gradedSize, begin, count);
-    connectRows(v.spikes, spikes, begin, count, N, T);
+    connectRows(v.spikes, spikes, begin, count, N, T, stream);
     if (RecordMem)
-      connectRows(v.mem, mem, begin, count, N, T);
+      connectRows(v.mem, mem, begin, count, N, T, stream);
     connectSlice(v.memFinal, memFinal, begin, count);
     // 32-bit vertex fields, as on the IPU; both fit: planLif refuses a tile
     // of 2^31 neurons and a backward scratch (>= 12 * T) of 2^31 elements.

@@ -1,11 +1,13 @@
 #include "HostRunner.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <numeric>
 #include <random>
 
 #include "../codelets/LifMath.hpp"
-#include "ThreadPool.hpp"
+#include "Parallel.hpp"
 
 namespace snn_ipu {
 
@@ -51,6 +53,22 @@ LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
   config.bytesPerTile = std::numeric_limits<std::uint64_t>::max();
   config.chunkNeurons = hostChunkNeurons(numSteps == 0 ? 1 : numSteps, type);
   return planLif(numSteps, numNeurons, type, config);
+}
+
+bool streamOutput(std::uint64_t bytes) {
+  // What one core complex's threads can keep: sysconf's last-level cache size
+  // is not reliable in virtual machines (one reports 384 MiB for a 32 MiB
+  // L3), so take the smaller of it and 32 MiB.
+  static const std::uint64_t lastLevelCache = [] {
+    std::uint64_t size = std::uint64_t(32) << 20;
+#ifdef _SC_LEVEL3_CACHE_SIZE
+    const long reported = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (reported > 0 && std::uint64_t(reported) < size)
+      size = std::uint64_t(reported);
+#endif
+    return size;
+  }();
+  return bytes > lastLevelCache;
 }
 
 std::vector<std::uint64_t> workItemOrder(const LifPlan &plan,

@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include <poplar/Vertex.hpp>
+
 #include "HostLif.hpp"
 #include "LifPlan.hpp"
 
@@ -24,6 +26,11 @@ template <typename T> void fillNaN(void *data, std::uint64_t n) {
   for (std::uint64_t i = 0; i < n; ++i)
     typed[i] = nan;
 }
+
+// Whether an output of `bytes` should be written with non-temporal stores:
+// when it is larger than the last level cache, it would be evicted before
+// anyone reads it, and streaming it saves the read of every line written.
+bool streamOutput(std::uint64_t bytes);
 
 // The order in which the runner visits the plan's (tile, worker) items:
 // tile-major, or a seeded shuffle in debug mode.
@@ -43,6 +50,7 @@ void runVertices(const LifPlan &plan, std::vector<VertexT> &vertices,
       order, run.numThreads, plan.config.workersPerTile,
       [](void *context, std::uint64_t tile, unsigned worker) {
         (*static_cast<std::vector<VertexT> *>(context))[tile].compute(worker);
+        poplar::storeFence(); // publish any non-temporal stores
       },
       &vertices);
 }

@@ -118,8 +118,8 @@ ThreadPool &pool() {
 
 } // namespace
 
-void parallelFor(std::size_t count, unsigned numThreads,
-                 const std::function<void(std::size_t)> &fn) {
+void poolParallelFor(std::size_t count, unsigned numThreads,
+                     const std::function<void(std::size_t)> &fn) {
   if (numThreads > count)
     numThreads = static_cast<unsigned>(count);
   if (numThreads <= 1) {

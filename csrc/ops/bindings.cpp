@@ -7,8 +7,6 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <sys/mman.h>
-
 #include <cstdint>
 #include <optional>
 #include <sstream>
@@ -18,6 +16,8 @@
 #include "../codelets/LifTypes.hpp"
 #include "HostLif.hpp"
 #include "LifPlan.hpp"
+#include "OutputPool.hpp"
+#include "Parallel.hpp"
 
 namespace py = pybind11;
 using namespace snn_ipu;
@@ -214,8 +214,9 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
                  std::optional<py::array> gradSpikes,
                  std::optional<py::array> gradMem,
                  std::optional<py::array> gradMemFinal, py::array gradCurrent,
-                 py::array gradMemInit, py::array gradDecay,
-                 py::array gradThreshold, py::array gradGraded,
+                 py::array gradMemInit, std::optional<py::array> gradDecay,
+                 std::optional<py::array> gradThreshold,
+                 std::optional<py::array> gradGraded,
                  unsigned resetMode, bool resetDelay, unsigned surrogate,
                  double surrogateA, double surrogateB, unsigned numThreads,
                  bool debug, std::uint64_t seed,
@@ -235,9 +236,15 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
     checkVector(*gradMemFinal, st, N, false, "grad_mem_final", false);
   checkLayer(gradCurrent, type, currentRows, N, "grad_current", true);
   checkVector(gradMemInit, st, N, false, "grad_mem_init", true);
-  checkVector(gradDecay, st, N, false, "grad_decay", true);
-  checkVector(gradThreshold, st, N, false, "grad_threshold", true);
-  checkVector(gradGraded, st, N, false, "grad_graded", true);
+  const bool paramGrads = gradDecay.has_value();
+  if (gradThreshold.has_value() != paramGrads || gradGraded.has_value() != paramGrads)
+    throw py::value_error("grad_decay, grad_threshold, grad_graded: give all three "
+                          "(parameter gradients wanted) or none");
+  if (paramGrads) {
+    checkVector(*gradDecay, st, N, false, "grad_decay", true);
+    checkVector(*gradThreshold, st, N, false, "grad_threshold", true);
+    checkVector(*gradGraded, st, N, false, "grad_graded", true);
+  }
 
   LifBackwardArgs a;
   a.type = type;
@@ -252,9 +259,11 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
   a.gradMemFinal = gradMemFinal ? gradMemFinal->data() : nullptr;
   a.gradCurrent = gradCurrent.mutable_data();
   a.gradMemInit = gradMemInit.mutable_data();
-  a.gradDecay = gradDecay.mutable_data();
-  a.gradThreshold = gradThreshold.mutable_data();
-  a.gradGraded = gradGraded.mutable_data();
+  if (paramGrads) {
+    a.gradDecay = gradDecay->mutable_data();
+    a.gradThreshold = gradThreshold->mutable_data();
+    a.gradGraded = gradGraded->mutable_data();
+  }
   const LifOptions o =
       makeOptions(resetMode, resetDelay, surrogate, surrogateA, surrogateB);
   const HostRunOptions run = makeRun(numThreads, debug, seed);
@@ -262,24 +271,28 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
   hostLifBackward(a, o, run);
 }
 
-// Asks the kernel to back [address, address + bytes) with transparent huge
-// pages when they are first touched. Writing a freshly allocated output
-// through 4 KiB page faults costs several times the write itself; with 2 MiB
-// pages the kernel only has to zero them. Only whole 2 MiB pages inside the
-// range are advised; returns whether the call succeeded.
-bool adviseHugePages(std::uintptr_t address, std::uint64_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t kHuge = std::uintptr_t(1) << 21;
-  const std::uintptr_t begin = (address + kHuge - 1) & ~(kHuge - 1);
-  const std::uintptr_t end = (address + bytes) & ~(kHuge - 1);
-  if (address == 0 || end <= begin)
-    return false;
-  return madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE) == 0;
-#else
-  (void)address;
-  (void)bytes;
-  return false;
-#endif
+// A uint8 array over a pooled buffer; the buffer returns to the pool when the
+// array (and every tensor viewing it) is gone.
+py::array pooledBuffer(std::uint64_t bytes) {
+  std::size_t capacity = 0;
+  void *buffer = nullptr;
+  {
+    py::gil_scoped_release release; // mmap and first faults can take a while
+    buffer = poolAllocate(static_cast<std::size_t>(bytes), &capacity);
+  }
+  struct Owner {
+    void *buffer;
+    std::size_t capacity;
+  };
+  auto *owner = new Owner{buffer, capacity};
+  py::capsule base(owner, [](void *p) {
+    auto *o = static_cast<Owner *>(p);
+    poolRelease(o->buffer, o->capacity);
+    delete o;
+  });
+  return py::array(py::dtype::of<std::uint8_t>(),
+                   {static_cast<py::ssize_t>(capacity)}, {1},
+                   static_cast<std::uint8_t *>(buffer), base);
 }
 
 TileConfig makeConfig(std::uint64_t numTiles, unsigned workersPerTile,
@@ -311,9 +324,10 @@ PYBIND11_MODULE(_host, m) {
   m.def("lif_backward", &lifBackward, py::arg("current"), py::arg("mem_init"),
         py::arg("decay"), py::arg("threshold"), py::arg("graded"),
         py::arg("grad_spikes").none(true), py::arg("grad_mem").none(true),
-        py::arg("grad_mem_final").none(true), py::arg("grad_current"), py::arg("grad_mem_init"),
-        py::arg("grad_decay"), py::arg("grad_threshold"),
-        py::arg("grad_graded"), py::arg("reset_mode"), py::arg("reset_delay"),
+        py::arg("grad_mem_final").none(true), py::arg("grad_current"),
+        py::arg("grad_mem_init"), py::arg("grad_decay").none(true),
+        py::arg("grad_threshold").none(true), py::arg("grad_graded").none(true),
+        py::arg("reset_mode"), py::arg("reset_delay"),
         py::arg("surrogate"), py::arg("surrogate_a"), py::arg("surrogate_b"),
         py::arg("num_threads") = 1, py::arg("debug") = false,
         py::arg("seed") = 0, py::arg("num_steps") = py::none(),
@@ -321,10 +335,38 @@ PYBIND11_MODULE(_host, m) {
         "num_steps, current and grad_current are [1, N]: a static input and "
         "its gradient summed over steps.");
 
-  m.def("advise_huge_pages", &adviseHugePages, py::arg("address"),
-        py::arg("bytes"),
-        "madvise(MADV_HUGEPAGE) the whole 2 MiB pages of a fresh allocation.");
-
+  m.def("pooled_buffer", &pooledBuffer, py::arg("bytes"),
+        "A uint8 array of at least `bytes` (64 KiB granularity) from the output "
+        "pool; its memory returns to the pool when the array is freed.");
+  m.def("pool_stats", [] {
+    const OutputPoolStats s = poolStats();
+    py::dict d;
+    d["in_use_bytes"] = s.inUseBytes;
+    d["peak_in_use_bytes"] = s.peakInUseBytes;
+    d["cached_bytes"] = s.cachedBytes;
+    d["limit_bytes"] = s.limitBytes;
+    return d;
+  });
+  m.def("pool_empty_cache", &poolEmptyCache);
+  m.def("threading_backend", &threadingBackendDescription,
+        "Where kernel work items run: 'openmp (<library>)' (torch's OpenMP "
+        "team) or 'pool' (snn_ipu's own threads).");
+  m.def(
+      "set_threading_backend",
+      [](const std::string &name) {
+        if (name == "auto")
+          setThreadingBackend(ThreadingBackend::Auto);
+        else if (name == "pool")
+          setThreadingBackend(ThreadingBackend::Pool);
+        else if (name == "openmp")
+          setThreadingBackend(ThreadingBackend::OpenMp);
+        else
+          throw py::value_error("backend: expected 'auto', 'pool' or 'openmp', got '" +
+                                name + "'");
+      },
+      py::arg("backend"));
+  m.def("pool_set_limit", &poolSetLimit, py::arg("bytes"));
+  m.def("pool_reset_peak", &poolResetPeak);
   py::class_<LifPlan>(m, "LifPlan")
       .def_readonly("num_steps", &LifPlan::numSteps)
       .def_readonly("num_neurons", &LifPlan::numNeurons)

@@ -91,6 +91,7 @@ template <typename Field> class InOut;
 
 namespace host {
 template <typename Field> struct Connector;
+struct FieldAccess;
 }
 namespace detail {
 template <typename Row, VectorLayout Layout> class RowSet;
@@ -117,6 +118,7 @@ public:
 
 private:
   friend struct host::Connector<Input>;
+  friend struct host::FieldAccess;
   template <typename, VectorLayout> friend class detail::RowSet;
   const T *data_ = nullptr;
   std::size_t size_ = 0;
@@ -136,9 +138,13 @@ public:
 
 private:
   friend struct host::Connector<Output>;
+  friend struct host::FieldAccess;
   template <typename, VectorLayout> friend class detail::RowSet;
   T *data_ = nullptr;
   std::size_t size_ = 0;
+  // Host only: the runner asked for non-temporal stores into this field
+  // (an output far larger than the caches; see storeRun below).
+  bool streaming_ = false;
 };
 
 template <typename T, VectorLayout L, unsigned A, bool I>
@@ -168,14 +174,17 @@ template <typename Row> struct RowTraits;
 template <typename T, VectorLayout L, unsigned A, bool I>
 struct RowTraits<Input<Vector<T, L, A, I>>> {
   using Pointer = const T *;
+  static constexpr bool isOutput = false;
 };
 template <typename T, VectorLayout L, unsigned A, bool I>
 struct RowTraits<Output<Vector<T, L, A, I>>> {
   using Pointer = T *;
+  static constexpr bool isOutput = true;
 };
 template <typename T, VectorLayout L, unsigned A, bool I>
 struct RowTraits<InOut<Vector<T, L, A, I>>> {
   using Pointer = T *;
+  static constexpr bool isOutput = false;
 };
 } // namespace detail
 
@@ -190,6 +199,8 @@ public:
     Row row;
     row.data_ = base_ + static_cast<std::ptrdiff_t>(r) * rowStride_;
     row.size_ = rowSize_;
+    if constexpr (RowTraits<Row>::isOutput)
+      row.streaming_ = streaming_;
     return row;
   }
   std::size_t size() const {
@@ -203,6 +214,7 @@ private:
   std::ptrdiff_t rowStride_ = 0;
   std::size_t rowSize_ = 0;
   std::size_t rows_ = 0;
+  bool streaming_ = false;
 };
 } // namespace detail
 
@@ -257,16 +269,30 @@ struct Connector<Vector<Row, L, A, I>> {
   using Pointer = typename detail::RowTraits<Row>::Pointer;
   static void connect(Vector<Row, L, A, I> &field, Pointer base,
                       std::ptrdiff_t rowStride, std::size_t rowSize,
-                      std::size_t rows) {
+                      std::size_t rows, bool streaming = false) {
     field.base_ = base;
     field.rowStride_ = rowStride;
     field.rowSize_ = rowSize;
     field.rows_ = rows;
+    field.streaming_ = streaming;
+  }
+};
+
+// Host-only access to a row's storage, for the shim's runAsState and
+// storeRun overloads (detail/HostRuns.hpp).
+struct FieldAccess {
+  template <typename Field> static auto data(const Field &row) { return row.data_; }
+  template <typename Field> static std::size_t size(const Field &row) {
+    return row.size_;
+  }
+  template <typename T, VectorLayout L, unsigned A, bool I>
+  static bool streaming(const Output<Vector<T, L, A, I>> &row) {
+    return row.streaming_;
   }
 };
 
 // connect(field, pointer, size) for 1-D fields;
-// connect(field, base, rowStride, rowSize, rows) for 2-D fields.
+// connect(field, base, rowStride, rowSize, rows[, streaming]) for 2-D fields.
 template <typename Field, typename... Args>
 void connect(Field &field, Args... args) {
   Connector<Field>::connect(field, args...);
@@ -274,3 +300,5 @@ void connect(Field &field, Args... args) {
 
 } // namespace host
 } // namespace poplar
+
+#include "detail/HostRuns.hpp"

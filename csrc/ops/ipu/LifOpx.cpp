@@ -176,6 +176,8 @@ void LifGradOpx::grow(poplar::program::Sequence &prog) const {
     graph.setInitialValue(v["numNeurons"], plan.tileNeurons(tile));
     graph.setInitialValue(v["chunkNeurons"], plan.chunkNeurons);
     graph.setInitialValue(v["constantCurrent"], constantCurrent ? 1u : 0u);
+    // The grad op always produces the parameter gradients.
+    graph.setInitialValue(v["paramGrads"], 1u);
     graph.setInitialValue(v["surrogateA"], a.surrogateA);
     graph.setInitialValue(v["surrogateB"], a.surrogateB);
     graph.setTileMapping(v, tile);
