@@ -262,7 +262,9 @@ def _compiling() -> bool:
 
 
 def _broadcasts_to(shape, target) -> bool:
-    try:
-        return tuple(torch.broadcast_shapes(tuple(shape), tuple(target))) == tuple(target)
-    except RuntimeError:
+    """Whether `shape` broadcasts to `target` without changing it (plain
+    Python: torch.broadcast_shapes costs tens of microseconds per call)."""
+    shape, target = tuple(shape), tuple(target)
+    if len(shape) > len(target):
         return False
+    return all(s == 1 or s == t for s, t in zip(reversed(shape), reversed(target)))

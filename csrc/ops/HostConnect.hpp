@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "HostLif.hpp"
 #include "LifPlan.hpp"
 
 namespace snn_ipu {
@@ -40,6 +41,31 @@ void connectParam(Field &field, const void *data, std::uint64_t size,
     poplar::host::connect(field, typed, std::size_t(1));
   else
     connectSlice(field, typed, begin, count);
+}
+
+// The fields both LIF vertices share, for tile neurons [begin, begin + count):
+// the current at every step (one row for a static input), the initial
+// membrane, the three parameters, and the scalar sizes. numSteps and
+// numNeurons are 32-bit vertex fields, as on the IPU; both fit: planLif
+// refuses a tile of 2^31 neurons and a backward scratch (>= 12 * T) of 2^31
+// elements, and offsets into the [T, N] tensors are formed in 64 bits.
+template <typename S, typename FP, typename VertexT>
+void connectLayerInputs(VertexT &v, const FP *current, bool constantCurrent,
+                        const S *memInit, const LifParamsView &params,
+                        const LifPlan &plan, std::uint64_t begin,
+                        std::uint64_t count) {
+  const std::uint64_t T = plan.numSteps, N = plan.numNeurons;
+  connectRows(v.current, current, begin, count, constantCurrent ? 0 : N, T);
+  connectSlice(v.memInit, memInit, begin, count);
+  connectParam<decltype(v.decay), S>(v.decay, params.decay, params.decaySize,
+                                     begin, count);
+  connectParam<decltype(v.threshold), S>(v.threshold, params.threshold,
+                                         params.thresholdSize, begin, count);
+  connectParam<decltype(v.graded), S>(v.graded, params.graded,
+                                      params.gradedSize, begin, count);
+  v.numSteps = static_cast<unsigned>(T);
+  v.numNeurons = static_cast<unsigned>(count);
+  v.chunkNeurons = plan.chunkNeurons;
 }
 
 } // namespace snn_ipu

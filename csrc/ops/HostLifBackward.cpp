@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "HostConnect.hpp"
+#include "HostDispatch.hpp"
 #include "HostLif.hpp"
 #include "HostRunner.hpp"
 
@@ -56,7 +57,8 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
     auto &v = vertices[tile];
     const std::uint64_t begin = plan.tileBegin(tile);
     const std::uint64_t count = plan.tileNeurons(tile);
-    connectRows(v.current, current, begin, count, a.constantCurrent ? 0 : N, T);
+    connectLayerInputs<S>(v, current, a.constantCurrent, memInit, a.params, plan,
+                          begin, count);
     if (gradSpikes != nullptr)
       connectRows(v.gradSpikes, gradSpikes, begin, count, N, T);
     else
@@ -69,13 +71,6 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
       connectSlice(v.gradMemFinal, gradMemFinal, begin, count);
     else
       connectSlice(v.gradMemFinal, zeroState.data(), 0, count);
-    connectSlice(v.memInit, memInit, begin, count);
-    connectParam<decltype(v.decay), S>(v.decay, a.params.decay,
-                                       a.params.decaySize, begin, count);
-    connectParam<decltype(v.threshold), S>(v.threshold, a.params.threshold,
-                                           a.params.thresholdSize, begin, count);
-    connectParam<decltype(v.graded), S>(v.graded, a.params.graded,
-                                        a.params.gradedSize, begin, count);
     connectRows(v.gradCurrent, gradCurrent, begin, count, N, currentRows,
                 stream);
     connectSlice(v.gradMemInit, gradMemInit, begin, count);
@@ -86,12 +81,6 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
     }
     connectSlice(v.scratch, scratch.data(), tile * scratchPerTile,
                  scratchPerTile);
-    // 32-bit vertex fields, as on the IPU; both fit: planLif refuses a tile
-    // of 2^31 neurons and a backward scratch (>= 12 * T) of 2^31 elements.
-    // Offsets into the [T, N] tensors are formed in 64 bits.
-    v.numSteps = static_cast<unsigned>(T);
-    v.numNeurons = static_cast<unsigned>(count);
-    v.chunkNeurons = plan.chunkNeurons;
     v.constantCurrent = a.constantCurrent ? 1 : 0;
     v.paramGrads = paramGrads ? 1 : 0;
     v.surrogateA = static_cast<S>(o.surrogateA);
@@ -100,62 +89,19 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
   runVertices(plan, vertices, run);
 }
 
-template <typename FP, unsigned Surrogate>
-void dispatchReset(const LifBackwardArgs &a, const LifOptions &o,
-                   const HostRunOptions &run) {
-  switch (o.resetMode) {
-  case kResetSubtract:
-    return o.resetDelay
-               ? runBackward<FP, kResetSubtract, true, Surrogate>(a, o, run)
-               : runBackward<FP, kResetSubtract, false, Surrogate>(a, o, run);
-  case kResetZero:
-    return o.resetDelay
-               ? runBackward<FP, kResetZero, true, Surrogate>(a, o, run)
-               : runBackward<FP, kResetZero, false, Surrogate>(a, o, run);
-  case kResetNone:
-    return runBackward<FP, kResetNone, true, Surrogate>(a, o, run);
-  default:
-    throw std::invalid_argument("unknown reset mode");
-  }
-}
-
-template <typename FP>
-void dispatchSurrogate(const LifBackwardArgs &a, const LifOptions &o,
-                       const HostRunOptions &run) {
-  switch (o.surrogate) {
-  case kSurrogateATan:
-    return dispatchReset<FP, kSurrogateATan>(a, o, run);
-  case kSurrogateFastSigmoid:
-    return dispatchReset<FP, kSurrogateFastSigmoid>(a, o, run);
-  case kSurrogateSigmoid:
-    return dispatchReset<FP, kSurrogateSigmoid>(a, o, run);
-  case kSurrogateStraightThrough:
-    return dispatchReset<FP, kSurrogateStraightThrough>(a, o, run);
-  case kSurrogateHeaviside:
-    return dispatchReset<FP, kSurrogateHeaviside>(a, o, run);
-  case kSurrogateTriangular:
-    return dispatchReset<FP, kSurrogateTriangular>(a, o, run);
-  case kSurrogateSpikeRateEscape:
-    return dispatchReset<FP, kSurrogateSpikeRateEscape>(a, o, run);
-  case kSurrogateSparseFastSigmoid:
-    return dispatchReset<FP, kSurrogateSparseFastSigmoid>(a, o, run);
-  default:
-    throw std::invalid_argument("unknown surrogate id");
-  }
-}
-
 } // namespace
 
 void hostLifBackward(const LifBackwardArgs &a, const LifOptions &o,
                      const HostRunOptions &run) {
-  switch (a.type) {
-  case ElementType::Half:
-    return dispatchSurrogate<half>(a, o, run);
-  case ElementType::Float:
-    return dispatchSurrogate<float>(a, o, run);
-  case ElementType::Double:
-    return dispatchSurrogate<double>(a, o, run);
-  }
+  withElementType(a.type, [&](auto fp) {
+    using FP = typename decltype(fp)::type;
+    withSurrogate(o.surrogate, [&](auto surrogate) {
+      withResetMode(o.resetMode, o.resetDelay, [&](auto reset) {
+        using R = decltype(reset);
+        runBackward<FP, R::mode, R::delay, decltype(surrogate)::value>(a, o, run);
+      });
+    });
+  });
 }
 
 } // namespace snn_ipu

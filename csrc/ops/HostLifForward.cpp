@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "HostConnect.hpp"
+#include "HostDispatch.hpp"
 #include "HostLif.hpp"
 #include "HostRunner.hpp"
 
@@ -36,64 +37,30 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
     auto &v = vertices[tile];
     const std::uint64_t begin = plan.tileBegin(tile);
     const std::uint64_t count = plan.tileNeurons(tile);
-    connectRows(v.current, current, begin, count, a.constantCurrent ? 0 : N, T);
-    connectSlice(v.memInit, memInit, begin, count);
-    connectParam<decltype(v.decay), S>(v.decay, a.params.decay,
-                                       a.params.decaySize, begin, count);
-    connectParam<decltype(v.threshold), S>(v.threshold, a.params.threshold,
-                                           a.params.thresholdSize, begin, count);
-    connectParam<decltype(v.graded), S>(v.graded, a.params.graded,
-                                        a.params.gradedSize, begin, count);
+    connectLayerInputs<S>(v, current, a.constantCurrent, memInit, a.params, plan,
+                          begin, count);
     connectRows(v.spikes, spikes, begin, count, N, T, stream);
     if (RecordMem)
       connectRows(v.mem, mem, begin, count, N, T, stream);
     connectSlice(v.memFinal, memFinal, begin, count);
-    // 32-bit vertex fields, as on the IPU; both fit: planLif refuses a tile
-    // of 2^31 neurons and a backward scratch (>= 12 * T) of 2^31 elements.
-    // Offsets into the [T, N] tensors are formed in 64 bits.
-    v.numSteps = static_cast<unsigned>(T);
-    v.numNeurons = static_cast<unsigned>(count);
-    v.chunkNeurons = plan.chunkNeurons;
   }
   runVertices(plan, vertices, run);
-}
-
-template <typename FP, bool RecordMem>
-void dispatchReset(const LifForwardArgs &a, const LifOptions &o,
-                   const HostRunOptions &run) {
-  switch (o.resetMode) {
-  case kResetSubtract:
-    return o.resetDelay ? runForward<FP, kResetSubtract, true, RecordMem>(a, run)
-                        : runForward<FP, kResetSubtract, false, RecordMem>(a, run);
-  case kResetZero:
-    return o.resetDelay ? runForward<FP, kResetZero, true, RecordMem>(a, run)
-                        : runForward<FP, kResetZero, false, RecordMem>(a, run);
-  case kResetNone:
-    return runForward<FP, kResetNone, true, RecordMem>(a, run);
-  default:
-    throw std::invalid_argument("unknown reset mode");
-  }
-}
-
-template <typename FP>
-void dispatchRecord(const LifForwardArgs &a, const LifOptions &o,
-                    const HostRunOptions &run) {
-  return a.mem != nullptr ? dispatchReset<FP, true>(a, o, run)
-                          : dispatchReset<FP, false>(a, o, run);
 }
 
 } // namespace
 
 void hostLifForward(const LifForwardArgs &a, const LifOptions &o,
                     const HostRunOptions &run) {
-  switch (a.type) {
-  case ElementType::Half:
-    return dispatchRecord<half>(a, o, run);
-  case ElementType::Float:
-    return dispatchRecord<float>(a, o, run);
-  case ElementType::Double:
-    return dispatchRecord<double>(a, o, run);
-  }
+  withElementType(a.type, [&](auto fp) {
+    using FP = typename decltype(fp)::type;
+    withResetMode(o.resetMode, o.resetDelay, [&](auto reset) {
+      using R = decltype(reset);
+      if (a.mem != nullptr)
+        runForward<FP, R::mode, R::delay, true>(a, run);
+      else
+        runForward<FP, R::mode, R::delay, false>(a, run);
+    });
+  });
 }
 
 } // namespace snn_ipu

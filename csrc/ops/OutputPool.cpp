@@ -70,8 +70,12 @@ void *poolAllocate(std::size_t bytes, std::size_t *capacity) {
   *capacity = want;
   {
     std::lock_guard<std::mutex> lock(gPool->mutex);
-    auto hit = gPool->cached.find(want);
-    if (hit != gPool->cached.end()) {
+    // The most recently released buffer of this size: its lines are the
+    // likeliest to still be in cache (multimap keeps equal keys in
+    // insertion order).
+    auto range = gPool->cached.equal_range(want);
+    if (range.first != range.second) {
+      auto hit = std::prev(range.second);
       void *buffer = hit->second;
       gPool->cached.erase(hit);
       gPool->stats.cachedBytes -= want;

@@ -120,13 +120,6 @@ ThreadPool &pool() {
 
 void poolParallelFor(std::size_t count, unsigned numThreads,
                      const std::function<void(std::size_t)> &fn) {
-  if (numThreads > count)
-    numThreads = static_cast<unsigned>(count);
-  if (numThreads <= 1) {
-    for (std::size_t i = 0; i < count; ++i)
-      fn(i);
-    return;
-  }
   pool().run(count, numThreads, fn);
 }
 

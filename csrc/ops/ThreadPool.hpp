@@ -12,8 +12,9 @@
 namespace snn_ipu {
 
 // Runs fn(i) for i in [0, count) on `numThreads` threads (the caller counts
-// as one). Thread j runs items [j*count/numThreads, (j+1)*count/numThreads)
-// in order, so each thread owns a contiguous stretch of items.
+// as one; 2 <= numThreads <= count, as parallelFor in Parallel.hpp ensures).
+// Thread j runs items [j*count/numThreads, (j+1)*count/numThreads) in order,
+// so each thread owns a contiguous stretch of items.
 void poolParallelFor(std::size_t count, unsigned numThreads,
                      const std::function<void(std::size_t)> &fn);
 
