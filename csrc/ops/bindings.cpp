@@ -1,4 +1,6 @@
-// pybind11 bindings of the host backend: snn_ipu._host.
+// pybind11 bindings of the host backend, snn_ipu._host: the module and the
+// LIF kernels (the plan, the runtime and the cost model bind themselves in
+// PlanBindings.cpp, RuntimeBindings.cpp and CycleBindings.cpp).
 //
 // Arrays arrive as NumPy views of torch tensors (zero-copy). Every shape,
 // dtype, contiguity and writability is checked here, before any kernel runs,
@@ -12,18 +14,18 @@
 #include <sstream>
 #include <string>
 
-#include "../codelets/LifMath.hpp"
 #include "../codelets/LifTypes.hpp"
+#include "BindingHelpers.hpp"
 #include "HostLif.hpp"
 #include "LifPlan.hpp"
-#include "OutputPool.hpp"
-#include "Parallel.hpp"
 
 namespace py = pybind11;
 using namespace snn_ipu;
 
 namespace snn_ipu {
 void bindLifCycles(py::module_ &m); // CycleBindings.cpp
+void bindPlan(py::module_ &m);      // PlanBindings.cpp
+void bindRuntime(py::module_ &m);   // RuntimeBindings.cpp
 }
 
 namespace {
@@ -43,17 +45,6 @@ ElementType elementTypeOf(const py::array &a, const char *name) {
   throw py::type_error(std::string(name) +
                        ": expected float16, float32 or float64 elements, got " +
                        std::string(py::str(dt)));
-}
-
-ElementType parseType(const std::string &name) {
-  if (name == "half" || name == "float16")
-    return ElementType::Half;
-  if (name == "float" || name == "float32")
-    return ElementType::Float;
-  if (name == "double" || name == "float64")
-    return ElementType::Double;
-  throw py::value_error("dtype: expected 'half', 'float' or 'double', got '" +
-                        name + "'");
 }
 
 void requireContiguous(const py::array &a, const char *name) {
@@ -122,16 +113,6 @@ LifOptions makeOptions(unsigned resetMode, bool resetDelay, unsigned surrogate,
   o.surrogateA = a;
   o.surrogateB = b;
   return o;
-}
-
-HostRunOptions makeRun(unsigned numThreads, bool debug, std::uint64_t seed) {
-  if (numThreads == 0 || numThreads > 1024)
-    throw py::value_error("num_threads: expected 1 to 1024");
-  HostRunOptions run;
-  run.numThreads = numThreads;
-  run.debug = debug;
-  run.debugSeed = seed;
-  return run;
 }
 
 LifParamsView paramsView(const py::array &decay, const py::array &threshold,
@@ -271,40 +252,6 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
   hostLifBackward(a, o, run);
 }
 
-// A uint8 array over a pooled buffer; the buffer returns to the pool when the
-// array (and every tensor viewing it) is gone.
-py::array pooledBuffer(std::uint64_t bytes) {
-  std::size_t capacity = 0;
-  void *buffer = nullptr;
-  {
-    py::gil_scoped_release release; // mmap and first faults can take a while
-    buffer = poolAllocate(static_cast<std::size_t>(bytes), &capacity);
-  }
-  struct Owner {
-    void *buffer;
-    std::size_t capacity;
-  };
-  auto *owner = new Owner{buffer, capacity};
-  py::capsule base(owner, [](void *p) {
-    auto *o = static_cast<Owner *>(p);
-    poolRelease(o->buffer, o->capacity);
-    delete o;
-  });
-  return py::array(py::dtype::of<std::uint8_t>(),
-                   {static_cast<py::ssize_t>(capacity)}, {1},
-                   static_cast<std::uint8_t *>(buffer), base);
-}
-
-TileConfig makeConfig(std::uint64_t numTiles, unsigned workersPerTile,
-                      std::uint64_t bytesPerTile, unsigned chunkNeurons) {
-  TileConfig c;
-  c.numTiles = numTiles;
-  c.workersPerTile = workersPerTile;
-  c.bytesPerTile = bytesPerTile;
-  c.chunkNeurons = chunkNeurons;
-  return c;
-}
-
 } // namespace
 
 PYBIND11_MODULE(_host, m) {
@@ -335,102 +282,8 @@ PYBIND11_MODULE(_host, m) {
         "num_steps, current and grad_current are [1, N]: a static input and "
         "its gradient summed over steps.");
 
-  m.def("pooled_buffer", &pooledBuffer, py::arg("bytes"),
-        "A uint8 array of at least `bytes` (64 KiB granularity) from the output "
-        "pool; its memory returns to the pool when the array is freed.");
-  m.def("pool_stats", [] {
-    const OutputPoolStats s = poolStats();
-    py::dict d;
-    d["in_use_bytes"] = s.inUseBytes;
-    d["peak_in_use_bytes"] = s.peakInUseBytes;
-    d["cached_bytes"] = s.cachedBytes;
-    d["limit_bytes"] = s.limitBytes;
-    return d;
-  });
-  m.def("pool_empty_cache", &poolEmptyCache);
-  m.def("threading_backend", &threadingBackendDescription,
-        "Where kernel work items run: 'openmp (<library>)' (torch's OpenMP "
-        "team) or 'pool' (snn_ipu's own threads).");
-  m.def(
-      "set_threading_backend",
-      [](const std::string &name) {
-        if (name == "auto")
-          setThreadingBackend(ThreadingBackend::Auto);
-        else if (name == "pool")
-          setThreadingBackend(ThreadingBackend::Pool);
-        else if (name == "openmp")
-          setThreadingBackend(ThreadingBackend::OpenMp);
-        else
-          throw py::value_error("backend: expected 'auto', 'pool' or 'openmp', got '" +
-                                name + "'");
-      },
-      py::arg("backend"));
-  m.def("pool_set_limit", &poolSetLimit, py::arg("bytes"));
-  m.def("pool_reset_peak", &poolResetPeak);
-  py::class_<LifPlan>(m, "LifPlan")
-      .def_readonly("num_steps", &LifPlan::numSteps)
-      .def_readonly("num_neurons", &LifPlan::numNeurons)
-      .def_property_readonly(
-          "dtype", [](const LifPlan &p) { return elementTypeName(p.type); })
-      .def_property_readonly("num_tiles",
-                             [](const LifPlan &p) { return p.config.numTiles; })
-      .def_property_readonly(
-          "workers_per_tile",
-          [](const LifPlan &p) { return p.config.workersPerTile; })
-      .def_property_readonly(
-          "bytes_per_tile",
-          [](const LifPlan &p) { return p.config.bytesPerTile; })
-      .def_readonly("chunk_neurons", &LifPlan::chunkNeurons)
-      .def_readonly("grain", &LifPlan::grain)
-      .def_readonly("neurons_per_tile", &LifPlan::neuronsPerTile)
-      .def_readonly("tiles_used", &LifPlan::tilesUsed)
-      .def_readonly("forward_bytes_per_tile", &LifPlan::forwardBytesPerTile)
-      .def_readonly("backward_bytes_per_tile", &LifPlan::backwardBytesPerTile)
-      .def_readonly("backward_scratch_elements",
-                    &LifPlan::backwardScratchElements)
-      .def("tile_range",
-           [](const LifPlan &p, std::uint64_t tile) {
-             if (tile >= p.tilesUsed)
-               throw py::index_error("tile: expected 0 <= tile < tiles_used");
-             return py::make_tuple(p.tileBegin(tile), p.tileEnd(tile));
-           })
-      .def("worker_range",
-           [](const LifPlan &p, std::uint64_t tile, unsigned worker) {
-             if (tile >= p.tilesUsed)
-               throw py::index_error("tile: expected 0 <= tile < tiles_used");
-             if (worker >= p.config.workersPerTile)
-               throw py::index_error("worker: expected 0 <= worker < workers_per_tile");
-             const WorkerRange r = p.workerNeurons(tile, worker);
-             const std::uint64_t base = p.tileBegin(tile);
-             return py::make_tuple(base + r.begin, base + r.end);
-           },
-           "Absolute neuron range [begin, end) of one worker of one tile.");
-
-  m.def(
-      "plan",
-      [](std::uint64_t numSteps, std::uint64_t numNeurons,
-         const std::string &dtype, std::uint64_t numTiles,
-         unsigned workersPerTile, std::uint64_t bytesPerTile,
-         unsigned chunkNeurons) {
-        return planLif(numSteps, numNeurons, parseType(dtype),
-                       makeConfig(numTiles, workersPerTile, bytesPerTile,
-                                  chunkNeurons));
-      },
-      py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
-      py::arg("num_tiles") = 1472, py::arg("workers_per_tile") = 6,
-      py::arg("bytes_per_tile") = 624 * 1024, py::arg("chunk_neurons") = 2,
-      "The tile plan for a [T, N] layer (GC200 defaults).");
-  m.def(
-      "host_plan",
-      [](std::uint64_t numSteps, std::uint64_t numNeurons,
-         const std::string &dtype, unsigned numThreads, bool debug) {
-        return hostPlan(numSteps, numNeurons, parseType(dtype),
-                        makeRun(numThreads, debug, 0));
-      },
-      py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
-      py::arg("num_threads") = 1, py::arg("debug") = false,
-      "The plan the host runner uses for a [T, N] layer.");
-
+  bindPlan(m);
+  bindRuntime(m);
   bindLifCycles(m);
 
 #ifdef SNN_IPU_SANITIZED
@@ -440,5 +293,4 @@ PYBIND11_MODULE(_host, m) {
 #endif
   m.attr("RESET_MODES") = py::make_tuple("subtract", "zero", "none");
   m.attr("NUM_SURROGATES") = kNumSurrogates;
-  m.attr("HOST_MAX_CHUNK_NEURONS_FLOAT") = kMaxChunkNeurons<float>;
 }

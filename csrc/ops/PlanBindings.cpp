@@ -1,0 +1,95 @@
+// pybind11 bindings of the tile plan (LifPlan.hpp), part of snn_ipu._host:
+// the GC200 plan that `python -m snn_ipu plan` prints and the tests check, and
+// the plan the host runner uses.
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <string>
+
+#include "BindingHelpers.hpp"
+#include "HostLif.hpp"
+#include "LifPlan.hpp"
+
+namespace py = pybind11;
+
+namespace snn_ipu {
+
+namespace {
+TileConfig makeConfig(std::uint64_t numTiles, unsigned workersPerTile,
+                      std::uint64_t bytesPerTile, unsigned chunkNeurons) {
+  TileConfig c;
+  c.numTiles = numTiles;
+  c.workersPerTile = workersPerTile;
+  c.bytesPerTile = bytesPerTile;
+  c.chunkNeurons = chunkNeurons;
+  return c;
+}
+} // namespace
+
+void bindPlan(py::module_ &m) {
+  py::class_<LifPlan>(m, "LifPlan")
+      .def_readonly("num_steps", &LifPlan::numSteps)
+      .def_readonly("num_neurons", &LifPlan::numNeurons)
+      .def_property_readonly(
+          "dtype", [](const LifPlan &p) { return elementTypeName(p.type); })
+      .def_property_readonly("num_tiles",
+                             [](const LifPlan &p) { return p.config.numTiles; })
+      .def_property_readonly(
+          "workers_per_tile",
+          [](const LifPlan &p) { return p.config.workersPerTile; })
+      .def_property_readonly(
+          "bytes_per_tile",
+          [](const LifPlan &p) { return p.config.bytesPerTile; })
+      .def_readonly("chunk_neurons", &LifPlan::chunkNeurons)
+      .def_readonly("grain", &LifPlan::grain)
+      .def_readonly("neurons_per_tile", &LifPlan::neuronsPerTile)
+      .def_readonly("tiles_used", &LifPlan::tilesUsed)
+      .def_readonly("forward_bytes_per_tile", &LifPlan::forwardBytesPerTile)
+      .def_readonly("backward_bytes_per_tile", &LifPlan::backwardBytesPerTile)
+      .def_readonly("backward_scratch_elements",
+                    &LifPlan::backwardScratchElements)
+      .def("tile_range",
+           [](const LifPlan &p, std::uint64_t tile) {
+             if (tile >= p.tilesUsed)
+               throw py::index_error("tile: expected 0 <= tile < tiles_used");
+             return py::make_tuple(p.tileBegin(tile), p.tileEnd(tile));
+           })
+      .def("worker_range",
+           [](const LifPlan &p, std::uint64_t tile, unsigned worker) {
+             if (tile >= p.tilesUsed)
+               throw py::index_error("tile: expected 0 <= tile < tiles_used");
+             if (worker >= p.config.workersPerTile)
+               throw py::index_error("worker: expected 0 <= worker < workers_per_tile");
+             const WorkerRange r = p.workerNeurons(tile, worker);
+             const std::uint64_t base = p.tileBegin(tile);
+             return py::make_tuple(base + r.begin, base + r.end);
+           },
+           "Absolute neuron range [begin, end) of one worker of one tile.");
+
+  m.def(
+      "plan",
+      [](std::uint64_t numSteps, std::uint64_t numNeurons,
+         const std::string &dtype, std::uint64_t numTiles,
+         unsigned workersPerTile, std::uint64_t bytesPerTile,
+         unsigned chunkNeurons) {
+        return planLif(numSteps, numNeurons, parseType(dtype),
+                       makeConfig(numTiles, workersPerTile, bytesPerTile,
+                                  chunkNeurons));
+      },
+      py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
+      py::arg("num_tiles") = 1472, py::arg("workers_per_tile") = 6,
+      py::arg("bytes_per_tile") = 624 * 1024, py::arg("chunk_neurons") = 2,
+      "The tile plan for a [T, N] layer (GC200 defaults).");
+  m.def(
+      "host_plan",
+      [](std::uint64_t numSteps, std::uint64_t numNeurons,
+         const std::string &dtype, unsigned numThreads, bool debug) {
+        return hostPlan(numSteps, numNeurons, parseType(dtype),
+                        makeRun(numThreads, debug, 0));
+      },
+      py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
+      py::arg("num_threads") = 1, py::arg("debug") = false,
+      "The plan the host runner uses for a [T, N] layer.");
+}
+
+} // namespace snn_ipu

@@ -1,0 +1,77 @@
+// pybind11 bindings of the host runtime, part of snn_ipu._host: the output
+// pool (OutputPool.hpp) and where work items run (Parallel.hpp).
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <string>
+
+#include "OutputPool.hpp"
+#include "Parallel.hpp"
+
+namespace py = pybind11;
+
+namespace snn_ipu {
+
+namespace {
+// A uint8 array over a pooled buffer; the buffer returns to the pool when the
+// array (and every tensor viewing it) is gone.
+py::array pooledBuffer(std::uint64_t bytes) {
+  std::size_t capacity = 0;
+  void *buffer = nullptr;
+  {
+    py::gil_scoped_release release; // mmap and first faults can take a while
+    buffer = poolAllocate(static_cast<std::size_t>(bytes), &capacity);
+  }
+  struct Owner {
+    void *buffer;
+    std::size_t capacity;
+  };
+  auto *owner = new Owner{buffer, capacity};
+  py::capsule base(owner, [](void *p) {
+    auto *o = static_cast<Owner *>(p);
+    poolRelease(o->buffer, o->capacity);
+    delete o;
+  });
+  return py::array(py::dtype::of<std::uint8_t>(),
+                   {static_cast<py::ssize_t>(capacity)}, {1},
+                   static_cast<std::uint8_t *>(buffer), base);
+}
+} // namespace
+
+void bindRuntime(py::module_ &m) {
+  m.def("pooled_buffer", &pooledBuffer, py::arg("bytes"),
+        "A uint8 array of at least `bytes` (64 KiB granularity) from the output "
+        "pool; its memory returns to the pool when the array is freed.");
+  m.def("pool_stats", [] {
+    const OutputPoolStats s = poolStats();
+    py::dict d;
+    d["in_use_bytes"] = s.inUseBytes;
+    d["peak_in_use_bytes"] = s.peakInUseBytes;
+    d["cached_bytes"] = s.cachedBytes;
+    d["limit_bytes"] = s.limitBytes;
+    return d;
+  });
+  m.def("pool_empty_cache", &poolEmptyCache);
+  m.def("threading_backend", &threadingBackendDescription,
+        "Where kernel work items run: 'openmp (<library>)' (torch's OpenMP "
+        "team) or 'pool' (snn_ipu's own threads).");
+  m.def(
+      "set_threading_backend",
+      [](const std::string &name) {
+        if (name == "auto")
+          setThreadingBackend(ThreadingBackend::Auto);
+        else if (name == "pool")
+          setThreadingBackend(ThreadingBackend::Pool);
+        else if (name == "openmp")
+          setThreadingBackend(ThreadingBackend::OpenMp);
+        else
+          throw py::value_error("backend: expected 'auto', 'pool' or 'openmp', got '" +
+                                name + "'");
+      },
+      py::arg("backend"));
+  m.def("pool_set_limit", &poolSetLimit, py::arg("bytes"));
+  m.def("pool_reset_peak", &poolResetPeak);
+}
+
+} // namespace snn_ipu
