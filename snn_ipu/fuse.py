@@ -20,6 +20,7 @@ import snntorch as snn
 import torch
 from torch import nn
 
+from . import runtime
 from ._leaky_sequence import run_leaky_sequence
 
 __all__ = ["fuse", "FusedSequential"]
@@ -79,9 +80,7 @@ class FusedSequential(nn.Sequential):
 
     def forward(self, x: torch.Tensor, num_steps: Optional[int] = None):
         if num_steps is not None:
-            if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 1:
-                raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
-            steps, static = num_steps, True
+            steps, static = runtime.check_num_steps(num_steps), True
         else:
             if x.dim() < 2:
                 raise ValueError(f"input: expected [T, B, ...] (or [B, ...] with num_steps), "

@@ -67,7 +67,8 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     if num_steps is None:
         x = _check_input(input_)
     else:
-        x = _check_static_input(input_, num_steps)
+        num_steps = runtime.check_num_steps(num_steps)
+        x = _check_static_input(input_)
     step_shape = x.shape[1:]
     compute_dtype = x.dtype if x.dtype in _KERNEL_DTYPES else None
     state_dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
@@ -191,10 +192,8 @@ def _check_input(input_) -> torch.Tensor:
     return input_
 
 
-def _check_static_input(input_, num_steps) -> torch.Tensor:
+def _check_static_input(input_) -> torch.Tensor:
     """A static input: one step's current, viewed as [1, ...]."""
-    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 1:
-        raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
     if not isinstance(input_, torch.Tensor):
         raise TypeError(f"input_: expected a torch.Tensor (one step's current, since "
                         f"num_steps is given), got {type(input_).__name__}")

@@ -25,6 +25,22 @@ def num_threads(requested: Optional[int] = None) -> int:
     return requested
 
 
+def check_num_steps(num_steps) -> int:
+    """``num_steps`` as a positive Python int (numpy and torch integers
+    accepted), or a ValueError naming it."""
+    import operator
+
+    if isinstance(num_steps, bool):
+        raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
+    try:
+        steps = operator.index(num_steps)
+    except TypeError:
+        raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}") from None
+    if steps < 1:
+        raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
+    return steps
+
+
 def debug_enabled() -> bool:
     return _debug
 

@@ -232,5 +232,16 @@ def test_static_input_equals_expanded_input(record_mem, dtype):
 
 
 def test_static_input_bad_num_steps():
-    with pytest.raises(ValueError, match="num_steps: expected a positive int"):
-        snn_ipu.ops.lif(torch.zeros(3), 0.9, num_steps=0)
+    for bad in (0, -2, 2.5, True, "3"):
+        with pytest.raises(ValueError, match="num_steps: expected a positive int"):
+            snn_ipu.ops.lif(torch.zeros(3), 0.9, num_steps=bad)
+
+
+def test_static_input_accepts_numpy_and_torch_integers():
+    import numpy as np
+
+    cur = torch.randn(4) + 0.5
+    ref = snn_ipu.ops.lif(cur, 0.9, num_steps=6)
+    for steps in (np.int64(6), torch.tensor(6)):
+        out = snn_ipu.ops.lif(cur, 0.9, num_steps=steps)
+        assert torch.equal(out[0], ref[0]) and torch.equal(out[1], ref[1])
