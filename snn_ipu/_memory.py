@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import torch
+from . import runtime
 
 CHECK_MIN_BYTES = 64 << 20
 
@@ -94,17 +94,11 @@ def format_bytes(n: int) -> str:
     return f"{n} bytes"
 
 
-def _compiling() -> bool:
-    # torch.compile traces ops.lif: reading /proc there would break the graph.
-    # The kernels' own check (snn_ipu._kernels, inside the op) still runs.
-    compiler = getattr(torch, "compiler", None)  # torch >= 2.1
-    is_compiling = getattr(compiler, "is_compiling", None)
-    return bool(is_compiling is not None and is_compiling())
-
-
 def require(nbytes: int, what: str) -> None:
     """Raise MemoryError, naming `what`, if `nbytes` cannot be allocated."""
-    if nbytes < CHECK_MIN_BYTES or _compiling():
+    # Under torch.compile, reading /proc would break the graph; the kernels'
+    # own check (snn_ipu._kernels, inside the op) still runs.
+    if nbytes < CHECK_MIN_BYTES or runtime.compiling():
         return
     available = available_bytes()
     if available is not None and nbytes > available:

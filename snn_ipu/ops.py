@@ -225,7 +225,7 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     # The check reads the values: eager only. Meta tensors and tensors that
     # PopTorch traces (on "ipu") have none; under torch.compile it would break
     # the graph (a non-finite beta then gives snnTorch's NaN results).
-    traced = tensor.device.type in ("meta", "ipu") or _compiling()
+    traced = tensor.device.type in ("meta", "ipu") or runtime.compiling()
     if finite and not traced and not bool(torch.isfinite(tensor).all()):
         raise ValueError(f"{name}: expected finite values, got "
                          f"{tensor.detach().flatten()[:8].tolist()}")
@@ -252,12 +252,6 @@ def _check_reset(reset_mechanism) -> int:
         raise ValueError(f"reset_mechanism: expected 'subtract', 'zero' or 'none', got "
                          f"{reset_mechanism!r}")
     return _RESET_MODES[reset_mechanism]
-
-
-def _compiling() -> bool:
-    compiler = getattr(torch, "compiler", None)
-    return bool(compiler is not None and hasattr(compiler, "is_compiling")
-                and compiler.is_compiling())
 
 
 def _broadcasts_to(shape, target) -> bool:

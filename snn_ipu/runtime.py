@@ -41,6 +41,14 @@ def check_num_steps(num_steps) -> int:
     return steps
 
 
+def compiling() -> bool:
+    """True while torch.compile traces: code that reads values or /proc must
+    not run then (it would break the graph)."""
+    compiler = getattr(torch, "compiler", None)  # torch >= 2.1
+    is_compiling = getattr(compiler, "is_compiling", None)
+    return bool(is_compiling is not None and is_compiling())
+
+
 def debug_enabled() -> bool:
     return _debug
 
