@@ -173,15 +173,11 @@ private:
     }
     if (constantCurrent)
       storeRun<FPType>(gradCurrent[0], first, gxSum, count);
-    for (unsigned v = 0; v < count; ++v)
-      gradMemInit[first + v] = carry[v];
+    storeRun<S>(gradMemInit, first, carry, count);
     if (paramGrads) {
-      for (unsigned v = 0; v < count; ++v)
-        gradDecay[first + v] = gb[v];
-      for (unsigned v = 0; v < count; ++v)
-        gradThreshold[first + v] = gth[v];
-      for (unsigned v = 0; v < count; ++v)
-        gradGraded[first + v] = gg[v];
+      storeRun<S>(gradDecay, first, gb, count);
+      storeRun<S>(gradThreshold, first, gth, count);
+      storeRun<S>(gradGraded, first, gg, count);
     }
   }
 };

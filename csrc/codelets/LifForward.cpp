@@ -83,8 +83,7 @@ private:
       if constexpr (RecordMem)
         storeRun<FPType>(mem[t], first, u, count);
     }
-    for (unsigned v = 0; v < count; ++v)
-      memFinal[first + v] = u[v];
+    storeRun<S>(memFinal, first, u, count);
   }
 };
 

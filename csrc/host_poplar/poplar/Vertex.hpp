@@ -110,11 +110,6 @@ public:
     static_assert(detail::layoutHasSize(L), "a ONE_PTR field has no size()");
     return size_;
   }
-  const T *begin() const { return data_; }
-  const T *end() const {
-    static_assert(detail::layoutHasSize(L), "a ONE_PTR field has no end()");
-    return data_ + size_;
-  }
 
 private:
   friend struct host::Connector<Input>;
@@ -158,7 +153,6 @@ public:
     static_assert(detail::layoutHasSize(L), "a ONE_PTR field has no size()");
     return size_;
   }
-  T *begin() const { return data_; }
 
 private:
   friend struct host::Connector<InOut>;
