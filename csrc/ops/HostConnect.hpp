@@ -49,20 +49,20 @@ void connectParam(Field &field, const void *data, std::uint64_t size,
 // numNeurons are 32-bit vertex fields, as on the IPU; both fit: planLif
 // refuses a tile of 2^31 neurons and a backward scratch (>= 12 * T) of 2^31
 // elements, and offsets into the [T, N] tensors are formed in 64 bits.
-template <typename S, typename FP, typename VertexT>
-void connectLayerInputs(VertexT &v, const FP *current, bool constantCurrent,
-                        const S *memInit, const LifParamsView &params,
+template <typename FP, typename S, typename VertexT>
+void connectLayerInputs(VertexT &v, const LifLayerInputs &in,
                         const LifPlan &plan, std::uint64_t begin,
                         std::uint64_t count) {
   const std::uint64_t T = plan.numSteps, N = plan.numNeurons;
-  connectRows(v.current, current, begin, count, constantCurrent ? 0 : N, T);
-  connectSlice(v.memInit, memInit, begin, count);
-  connectParam<decltype(v.decay), S>(v.decay, params.decay, params.decaySize,
-                                     begin, count);
-  connectParam<decltype(v.threshold), S>(v.threshold, params.threshold,
-                                         params.thresholdSize, begin, count);
-  connectParam<decltype(v.graded), S>(v.graded, params.graded,
-                                      params.gradedSize, begin, count);
+  connectRows(v.current, static_cast<const FP *>(in.current), begin, count,
+              in.constantCurrent ? 0 : N, T);
+  connectSlice(v.memInit, static_cast<const S *>(in.memInit), begin, count);
+  const LifParamsView &p = in.params;
+  connectParam<decltype(v.decay), S>(v.decay, p.decay, p.decaySize, begin, count);
+  connectParam<decltype(v.threshold), S>(v.threshold, p.threshold,
+                                         p.thresholdSize, begin, count);
+  connectParam<decltype(v.graded), S>(v.graded, p.graded, p.gradedSize, begin,
+                                      count);
   v.numSteps = static_cast<unsigned>(T);
   v.numNeurons = static_cast<unsigned>(count);
   v.chunkNeurons = plan.chunkNeurons;

@@ -41,7 +41,9 @@ struct LifParamsView {
 
 // Elements are `type` ([T, N] tensors) or its state type (per-neuron vectors:
 // float32 for half and float).
-struct LifForwardArgs {
+//
+// The layer and its inputs, common to both passes.
+struct LifLayerInputs {
   ElementType type = ElementType::Float;
   std::uint64_t numSteps = 0;
   std::uint64_t numNeurons = 0;
@@ -49,19 +51,16 @@ struct LifForwardArgs {
   const void *current = nullptr; // [T, N] or [1, N]
   const void *memInit = nullptr; // [N], state type
   LifParamsView params;          // state type
+};
+
+struct LifForwardArgs : LifLayerInputs {
   void *spikes = nullptr;        // [T, N]
   void *mem = nullptr;           // [T, N], or null: no membrane record
   void *memFinal = nullptr;      // [N], state type: U after the last step
 };
 
-struct LifBackwardArgs {
-  ElementType type = ElementType::Float;
-  std::uint64_t numSteps = 0;
-  std::uint64_t numNeurons = 0;
-  bool constantCurrent = false;     // current and gradCurrent are [1, N]
-  const void *current = nullptr;    // [T, N] or [1, N]
-  const void *memInit = nullptr;    // [N], state type
-  LifParamsView params;             // state type
+// With constantCurrent, gradCurrent is [1, N] too.
+struct LifBackwardArgs : LifLayerInputs {
   const void *gradSpikes = nullptr; // [T, N] or null (no gradient)
   const void *gradMem = nullptr;    // [T, N] or null (no gradient)
   const void *gradMemFinal = nullptr; // [N], state type, or null

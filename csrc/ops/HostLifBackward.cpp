@@ -20,8 +20,6 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
   using S = StateType<FP>;
   const LifPlan plan = hostPlan(a.numSteps, a.numNeurons, a.type, run);
   const std::uint64_t T = a.numSteps, N = a.numNeurons;
-  const FP *current = static_cast<const FP *>(a.current);
-  const S *memInit = static_cast<const S *>(a.memInit);
   FP *gradCurrent = static_cast<FP *>(a.gradCurrent);
   S *gradMemInit = static_cast<S *>(a.gradMemInit);
   S *gradDecay = static_cast<S *>(a.gradDecay);
@@ -57,8 +55,7 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
     auto &v = vertices[tile];
     const std::uint64_t begin = plan.tileBegin(tile);
     const std::uint64_t count = plan.tileNeurons(tile);
-    connectLayerInputs<S>(v, current, a.constantCurrent, memInit, a.params, plan,
-                          begin, count);
+    connectLayerInputs<FP, S>(v, a, plan, begin, count);
     if (gradSpikes != nullptr)
       connectRows(v.gradSpikes, gradSpikes, begin, count, N, T);
     else

@@ -18,8 +18,6 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
   using S = StateType<FP>;
   const LifPlan plan = hostPlan(a.numSteps, a.numNeurons, a.type, run);
   const std::uint64_t T = a.numSteps, N = a.numNeurons;
-  const FP *current = static_cast<const FP *>(a.current);
-  const S *memInit = static_cast<const S *>(a.memInit);
   FP *spikes = static_cast<FP *>(a.spikes);
   FP *mem = static_cast<FP *>(a.mem);
   S *memFinal = static_cast<S *>(a.memFinal);
@@ -37,8 +35,7 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
     auto &v = vertices[tile];
     const std::uint64_t begin = plan.tileBegin(tile);
     const std::uint64_t count = plan.tileNeurons(tile);
-    connectLayerInputs<S>(v, current, a.constantCurrent, memInit, a.params, plan,
-                          begin, count);
+    connectLayerInputs<FP, S>(v, a, plan, begin, count);
     connectRows(v.spikes, spikes, begin, count, N, T, stream);
     if (RecordMem)
       connectRows(v.mem, mem, begin, count, N, T, stream);

@@ -131,29 +131,35 @@ LifParamsView paramsView(const py::array &decay, const py::array &threshold,
   return p;
 }
 
-struct LayerShape {
-  std::uint64_t T;
-  std::uint64_t N;
-  bool constantCurrent;
-};
-
-// current is [T, N], or [1, N] with num_steps = T for a static input.
-LayerShape layerShape(const py::array &current, std::optional<std::uint64_t> numSteps) {
-  elementTypeOf(current, "current");
+// Checks the layer's input arrays and describes them. current is [T, N], or
+// [1, N] with num_steps = T for a static input.
+LifLayerInputs layerInputs(const py::array &current, const py::array &memInit,
+                           const py::array &decay, const py::array &threshold,
+                           const py::array &graded,
+                           std::optional<std::uint64_t> numSteps) {
+  LifLayerInputs in;
+  in.type = elementTypeOf(current, "current");
   if (current.ndim() != 2)
     throw py::value_error("current: expected a 2-D [T, N] array");
-  LayerShape shape{std::uint64_t(current.shape(0)), std::uint64_t(current.shape(1)),
-                   false};
+  in.numSteps = std::uint64_t(current.shape(0));
+  in.numNeurons = std::uint64_t(current.shape(1));
   if (numSteps) {
-    if (shape.T != 1)
+    if (in.numSteps != 1)
       throw py::value_error(
           "current: with num_steps (a static input), expected shape (1, N)");
-    shape.T = *numSteps;
-    shape.constantCurrent = true;
+    in.numSteps = *numSteps;
+    in.constantCurrent = true;
   }
-  if (shape.T == 0 || shape.N == 0)
+  if (in.numSteps == 0 || in.numNeurons == 0)
     throw py::value_error("current: expected T >= 1 and N >= 1");
-  return shape;
+  const ElementType st = stateTypeOf(in.type);
+  checkLayer(current, in.type, in.constantCurrent ? 1 : in.numSteps, in.numNeurons,
+             "current", false);
+  checkVector(memInit, st, in.numNeurons, false, "mem_init", false);
+  in.current = current.data();
+  in.memInit = memInit.data();
+  in.params = paramsView(decay, threshold, graded, st, in.numNeurons);
+  return in;
 }
 
 void lifForward(py::array current, py::array memInit, py::array decay,
@@ -162,25 +168,15 @@ void lifForward(py::array current, py::array memInit, py::array decay,
                 unsigned resetMode, bool resetDelay, unsigned numThreads,
                 bool debug, std::uint64_t seed,
                 std::optional<std::uint64_t> numSteps) {
-  const ElementType type = elementTypeOf(current, "current");
-  const LayerShape shape = layerShape(current, numSteps);
-  const std::uint64_t T = shape.T, N = shape.N;
-  const ElementType st = stateTypeOf(type);
-  checkLayer(current, type, shape.constantCurrent ? 1 : T, N, "current", false);
-  checkVector(memInit, st, N, false, "mem_init", false);
+  LifForwardArgs a;
+  static_cast<LifLayerInputs &>(a) =
+      layerInputs(current, memInit, decay, threshold, graded, numSteps);
+  const ElementType type = a.type, st = stateTypeOf(type);
+  const std::uint64_t T = a.numSteps, N = a.numNeurons;
   checkLayer(spikes, type, T, N, "spikes", true);
   if (mem)
     checkLayer(*mem, type, T, N, "mem", true);
   checkVector(memFinal, st, N, false, "mem_final", true);
-
-  LifForwardArgs a;
-  a.type = type;
-  a.numSteps = T;
-  a.numNeurons = N;
-  a.constantCurrent = shape.constantCurrent;
-  a.current = current.data();
-  a.memInit = memInit.data();
-  a.params = paramsView(decay, threshold, graded, st, N);
   a.spikes = spikes.mutable_data();
   a.mem = mem ? mem->mutable_data() : nullptr;
   a.memFinal = memFinal.mutable_data();
@@ -202,13 +198,12 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
                  double surrogateA, double surrogateB, unsigned numThreads,
                  bool debug, std::uint64_t seed,
                  std::optional<std::uint64_t> numSteps) {
-  const ElementType type = elementTypeOf(current, "current");
-  const LayerShape shape = layerShape(current, numSteps);
-  const std::uint64_t T = shape.T, N = shape.N;
-  const std::uint64_t currentRows = shape.constantCurrent ? 1 : T;
-  const ElementType st = stateTypeOf(type);
-  checkLayer(current, type, currentRows, N, "current", false);
-  checkVector(memInit, st, N, false, "mem_init", false);
+  LifBackwardArgs a;
+  static_cast<LifLayerInputs &>(a) =
+      layerInputs(current, memInit, decay, threshold, graded, numSteps);
+  const ElementType type = a.type, st = stateTypeOf(type);
+  const std::uint64_t T = a.numSteps, N = a.numNeurons;
+  const std::uint64_t currentRows = a.constantCurrent ? 1 : T;
   if (gradSpikes)
     checkLayer(*gradSpikes, type, T, N, "grad_spikes", false);
   if (gradMem)
@@ -227,14 +222,6 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
     checkVector(*gradGraded, st, N, false, "grad_graded", true);
   }
 
-  LifBackwardArgs a;
-  a.type = type;
-  a.numSteps = T;
-  a.numNeurons = N;
-  a.constantCurrent = shape.constantCurrent;
-  a.current = current.data();
-  a.memInit = memInit.data();
-  a.params = paramsView(decay, threshold, graded, st, N);
   a.gradSpikes = gradSpikes ? gradSpikes->data() : nullptr;
   a.gradMem = gradMem ? gradMem->data() : nullptr;
   a.gradMemFinal = gradMemFinal ? gradMemFinal->data() : nullptr;
