@@ -75,22 +75,28 @@ public:
     const unsigned width = chunkWidth<S>(chunkNeurons);
     S *workerScratch =
         &scratch[std::size_t(workerId) * numSteps * width * kPlanes];
+    const bool shared = allShared(decay, threshold, graded);
     for (std::size_t first = range.begin; first < range.end; first += width) {
       const std::size_t left = range.end - first;
-      runChunk(first, left < width ? unsigned(left) : width, width,
-               workerScratch);
+      const unsigned count = left < width ? unsigned(left) : width;
+      if (shared)
+        runChunk<true>(first, count, width, workerScratch);
+      else
+        runChunk<false>(first, count, width, workerScratch);
     }
   }
 
 private:
+  template <bool SharedParams>
   void runChunk(std::size_t first, unsigned count, unsigned width,
                 S *memRecord) {
     constexpr unsigned W = kMaxChunkNeurons<S>;
-    S b[W], th[W], g[W], u0[W];
-    loadParam<W>(decay, first, count, b);
-    clampDecay<W>(b, count);
-    loadParam<W>(threshold, first, count, th);
-    loadParam<W>(graded, first, count, g);
+    ChunkParam<SharedParams, W, S> b, th, g;
+    S u0[W];
+    loadParam(decay, first, count, b);
+    clampDecay(b, count);
+    loadParam(threshold, first, count, th);
+    loadParam(graded, first, count, g);
     for (unsigned v = 0; v < count; ++v)
       u0[v] = memInit[first + v];
     // memRecord[t*width + v] = U_t; with reset_delay=False, preRecord = V_t.

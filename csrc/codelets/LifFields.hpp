@@ -10,24 +10,58 @@
 
 namespace snn_ipu {
 
+// A parameter of a chunk's neurons. When every parameter field holds one
+// value (snnTorch's default: a scalar beta, threshold and graded factor), the
+// vertices use the Shared form, a single value the compiler keeps in a
+// register, instead of a per-neuron array it loads from at every step.
+template <bool Shared, unsigned W, typename S> struct ChunkParam {
+  S values[W];
+  S operator[](unsigned v) const { return values[v]; }
+};
+template <unsigned W, typename S> struct ChunkParam<true, W, S> {
+  S value;
+  S operator[](unsigned) const { return value; }
+};
+
+// Whether all of a vertex's parameter fields hold one value.
+template <typename... Fields> inline bool allShared(const Fields &...fields) {
+  return ((fields.size() == 1) && ...);
+}
+
 template <unsigned W, typename S, typename Field>
 inline void loadParam(const Field &field, std::size_t first, unsigned count,
-                      S (&out)[W]) {
+                      ChunkParam<false, W, S> &out) {
   if (field.size() == 1) {
     const S value = field[0];
     for (unsigned v = 0; v < count; ++v)
-      out[v] = value;
+      out.values[v] = value;
   } else {
     for (unsigned v = 0; v < count; ++v)
-      out[v] = field[first + v];
+      out.values[v] = field[first + v];
   }
+}
+
+template <unsigned W, typename S, typename Field>
+inline void loadParam(const Field &field, std::size_t, unsigned,
+                      ChunkParam<true, W, S> &out) {
+  out.value = field[0];
 }
 
 // beta is clamped to [0, 1] as snnTorch does every step (idempotent when the
 // caller already clamped it, as snn_ipu.ops does to get the clamp's gradient).
-template <unsigned W, typename S> inline void clampDecay(S (&decay)[W], unsigned count) {
+template <typename S> inline S clampDecay(S decay) {
+  return decay < S(0) ? S(0) : (decay > S(1) ? S(1) : decay);
+}
+
+template <unsigned W, typename S>
+inline void clampDecay(ChunkParam<false, W, S> &decay, unsigned count) {
   for (unsigned v = 0; v < count; ++v)
-    decay[v] = decay[v] < S(0) ? S(0) : (decay[v] > S(1) ? S(1) : decay[v]);
+    decay.values[v] = clampDecay(decay.values[v]);
+}
+
+template <unsigned W, typename S>
+inline void clampDecay(ChunkParam<true, W, S> &decay, unsigned) {
+  decay.value = clampDecay(decay.value);
 }
 
 // Elements row[first .. first + count) as the state type S: the row itself

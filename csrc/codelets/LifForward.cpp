@@ -50,20 +50,26 @@ public:
     const WorkerRange range = workerRange(numNeurons, workerId, numWorkers(),
                                           kWorkerGrain<FPType>);
     const unsigned width = chunkWidth<S>(chunkNeurons);
+    const bool shared = allShared(decay, threshold, graded);
     for (std::size_t first = range.begin; first < range.end; first += width) {
       const std::size_t left = range.end - first;
-      runChunk(first, left < width ? unsigned(left) : width);
+      const unsigned count = left < width ? unsigned(left) : width;
+      if (shared)
+        runChunk<true>(first, count);
+      else
+        runChunk<false>(first, count);
     }
   }
 
 private:
-  void runChunk(std::size_t first, unsigned count) {
+  template <bool SharedParams> void runChunk(std::size_t first, unsigned count) {
     constexpr unsigned W = kMaxChunkNeurons<S>;
-    S b[W], th[W], g[W], u[W];
-    loadParam<W>(decay, first, count, b);
-    clampDecay<W>(b, count);
-    loadParam<W>(threshold, first, count, th);
-    loadParam<W>(graded, first, count, g);
+    ChunkParam<SharedParams, W, S> b, th, g;
+    S u[W];
+    loadParam(decay, first, count, b);
+    clampDecay(b, count);
+    loadParam(threshold, first, count, th);
+    loadParam(graded, first, count, g);
     for (unsigned v = 0; v < count; ++v)
       u[v] = memInit[first + v];
 
