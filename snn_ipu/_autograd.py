@@ -1,6 +1,7 @@
 """The fused LIF as a torch.autograd.Function over the host kernels: the
-front end for torch versions without torch.library.custom_op (PopTorch's
-torch 2.0); snn_ipu/_library.py is the one for torch.compile."""
+front end for eager calls (it costs less per call than the custom op) and for
+torch versions without torch.library.custom_op (PopTorch's torch 2.0);
+snn_ipu/_library.py is the one torch.compile traces."""
 from __future__ import annotations
 
 import torch

@@ -1,9 +1,9 @@
 """The host kernels as plain functions of tensors (no autograd).
 
 Both autograd front ends call these: the torch.library custom op
-(snn_ipu/_library.py, torch >= 2.4, traceable by torch.compile) and the
-torch.autograd.Function (snn_ipu/_autograd.py, for older torch such as
-PopTorch's 2.0).
+(snn_ipu/_library.py, torch >= 2.4, what torch.compile traces) and the
+torch.autograd.Function (snn_ipu/_autograd.py, for eager calls and for older
+torch such as PopTorch's 2.0).
 
 Layer tensors: current [T, N] (float16/32/64, contiguous, CPU), or [1, N] for a
 static input with num_steps = T; initial membrane [N] and the clamped beta,

@@ -69,3 +69,27 @@ def test_custom_op_passes_torch_library_opcheck():
             0, True, 0, 2.0, 0.0, 1, True, None)
     torch.library.opcheck(torch.ops.snn_ipu.lif_forward.default, args,
                           test_utils=("test_schema", "test_faketensor"))
+
+
+@pytest.mark.parametrize("record_mem,static", [(True, False), (False, False), (True, True)])
+def test_eager_front_ends_give_the_same_bits(monkeypatch, record_mem, static):
+    # Eager calls take the torch.autograd.Function; torch.compile takes the
+    # custom op. Both must be the same kernels with the same gradients.
+    torch.manual_seed(1)
+    cur = torch.randn(5, 3, 40) * 0.8 + 0.3
+    if static:
+        cur = cur[0]
+    beta = torch.full((40,), 0.85)
+    mem = torch.randn(3, 40)
+    results = []
+    for custom_op in (False, True):
+        monkeypatch.setattr(snn_ipu.ops, "EAGER_CUSTOM_OP", custom_op)
+        x = cur.clone().requires_grad_()
+        b = beta.clone().requires_grad_()
+        mem0 = mem.clone().requires_grad_()
+        spk, second = snn_ipu.ops.lif(x, b, 1.0, mem0, record_mem=record_mem,
+                                      num_steps=5 if static else None)
+        (spk.sum() + second.pow(2).sum()).backward()
+        results.append((spk, second, x.grad, b.grad, mem0.grad))
+    for a, c in zip(*results):
+        assert torch.equal(a, c)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import snn_ipu
-from snn_ipu import _library
+from snn_ipu import _library, ops
 
 FRONT_ENDS = ["autograd_function"] + (["custom_op"] if _library.AVAILABLE else [])
 
@@ -16,6 +16,8 @@ FRONT_ENDS = ["autograd_function"] + (["custom_op"] if _library.AVAILABLE else [
 def front_end(request, monkeypatch):
     if request.param == "autograd_function":
         monkeypatch.setattr(_library, "AVAILABLE", False)
+    else:
+        monkeypatch.setattr(ops, "EAGER_CUSTOM_OP", True)
     return request.param
 
 
