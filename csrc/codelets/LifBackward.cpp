@@ -135,47 +135,54 @@ private:
       gg[v] = S(0);
       gxSum[v] = S(0);
     }
-    // One step of the reverse pass over the chunk. The parameter sums are a
-    // compile-time switch so that, when unwanted, the inner loop carries
-    // none of their arithmetic.
-    auto reverseStep = [&](auto withParamGrads, unsigned t, S(&gx)[W]) {
+    // The reverse pass over the chunk. Whether the parameter sums are wanted
+    // and whether the current is constant (its gradient summed over steps
+    // rather than stored per step) are compile-time switches, so that the
+    // inner loop carries only the arithmetic and memory traffic it needs.
+    auto reversePass = [&](auto withParamGrads, auto withConstantCurrent) {
       constexpr bool kParamGrads = decltype(withParamGrads)::value;
-      S gsBuffer[W], gmBuffer[W];
-      const S *gs = runAsState<S>(gradSpikes[t], first, count, gsBuffer);
-      const S *gm = runAsState<S>(gradMem[t], first, count, gmBuffer);
-      const S *prevRow = t > 0 ? memRecord + std::size_t(t - 1) * width : u0;
-      const S *preRow =
-          (kPlanes == 2 ? preRecord : memRecord) + std::size_t(t) * width;
-      for (unsigned v = 0; v < count; ++v) {
-        const S gradMemTotal = carry[v] + gm[v];
-        const auto grad = lifStepGrad<ResetMode, ResetDelay, Surrogate>(
-            prevRow[v], preRow[v], gradMemTotal, gs[v],
-            LifParams<S>{b[v], th[v], g[v]}, constants);
-        gx[v] = grad.pre;
-        carry[v] = grad.memPrev;
-        if constexpr (kParamGrads) {
-          gb[v] += grad.decay;
-          gth[v] += grad.threshold;
-          gg[v] += grad.graded;
+      constexpr bool kConstantCurrent = decltype(withConstantCurrent)::value;
+      for (unsigned t = numSteps; t-- > 0;) {
+        if (t >= kPrefetchSteps) {
+          prefetchRun(&gradSpikes[t - kPrefetchSteps][first], count);
+          prefetchRun(&gradMem[t - kPrefetchSteps][first], count);
         }
+        S gsBuffer[W], gmBuffer[W], gx[W];
+        const S *gs = runAsState<S>(gradSpikes[t], first, count, gsBuffer);
+        const S *gm = runAsState<S>(gradMem[t], first, count, gmBuffer);
+        const S *prevRow = t > 0 ? memRecord + std::size_t(t - 1) * width : u0;
+        const S *preRow =
+            (kPlanes == 2 ? preRecord : memRecord) + std::size_t(t) * width;
+        for (unsigned v = 0; v < count; ++v) {
+          const S gradMemTotal = carry[v] + gm[v];
+          const auto grad = lifStepGrad<ResetMode, ResetDelay, Surrogate>(
+              prevRow[v], preRow[v], gradMemTotal, gs[v],
+              LifParams<S>{b[v], th[v], g[v]}, constants);
+          if constexpr (kConstantCurrent)
+            gxSum[v] += grad.pre;
+          else
+            gx[v] = grad.pre;
+          carry[v] = grad.memPrev;
+          if constexpr (kParamGrads) {
+            gb[v] += grad.decay;
+            gth[v] += grad.threshold;
+            gg[v] += grad.graded;
+          }
+        }
+        if constexpr (!kConstantCurrent)
+          storeRun<FPType>(gradCurrent[t], first, gx, count);
       }
     };
-    for (unsigned t = numSteps; t-- > 0;) {
-      if (t >= kPrefetchSteps) {
-        prefetchRun(&gradSpikes[t - kPrefetchSteps][first], count);
-        prefetchRun(&gradMem[t - kPrefetchSteps][first], count);
-      }
-      S gx[W];
-      if (paramGrads)
-        reverseStep(std::true_type{}, t, gx);
+    if (paramGrads) {
+      if (constantCurrent)
+        reversePass(std::true_type{}, std::true_type{});
       else
-        reverseStep(std::false_type{}, t, gx);
-      if (constantCurrent) {
-        for (unsigned v = 0; v < count; ++v)
-          gxSum[v] += gx[v];
-      } else {
-        storeRun<FPType>(gradCurrent[t], first, gx, count);
-      }
+        reversePass(std::true_type{}, std::false_type{});
+    } else {
+      if (constantCurrent)
+        reversePass(std::false_type{}, std::true_type{});
+      else
+        reversePass(std::false_type{}, std::false_type{});
     }
     if (constantCurrent)
       storeRun<FPType>(gradCurrent[0], first, gxSum, count);
