@@ -19,6 +19,25 @@ def median_seconds(fn, repeats: int, warmup: int = 1) -> float:
     return statistics.median(times)
 
 
+def interleaved_medians(fns: dict, repeats: int, warmup: int = 1) -> dict:
+    """Median seconds of each of ``fns`` (name -> callable), timed round-robin:
+    one call of each per round, the order rotated every round. Side-by-side
+    ratios then see the same machine: on a shared VM, timing one after the
+    other lets a slow minute land on one side only."""
+    names = list(fns)
+    for _ in range(warmup):
+        for name in names:
+            fns[name]()
+    times = {name: [] for name in names}
+    for round_ in range(repeats):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            start = time.perf_counter()
+            fns[name]()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def copy_bandwidth(num_bytes: int = 256 * 1024 * 1024, repeats: int = 7) -> float:
     """The machine's memory copy bandwidth in bytes/s (read + write counted),
     measured with torch's multi-threaded copy of a buffer far above the caches."""

@@ -51,8 +51,26 @@ def batches(n, batch_size, generator):
     return [order[i:i + batch_size] for i in range(0, n, batch_size)]
 
 
+def fused_adam_available() -> bool:
+    """torch's fused Adam runs on CPU tensors from torch 2.4 on."""
+    try:
+        torch.optim.Adam([torch.zeros(1, requires_grad=True)], fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        return False
+    return True
+
+
+def adam(params, lr: float, fused: bool = True) -> torch.optim.Adam:
+    """The seed's Adam (betas 0.9, 0.999). ``fused=True`` takes torch's fused
+    implementation where it exists: the same update (to round-off) in one
+    kernel per parameter instead of a for-loop of elementwise ops, which
+    saves about 0.5 ms of the seed's ~9 ms step."""
+    kwargs = {"fused": True} if fused and fused_adam_available() else {}
+    return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), **kwargs)
+
+
 def train(runner, data, args, seed):
-    optimizer = torch.optim.Adam(runner.model.parameters(), lr=args.lr, betas=(0.9, 0.999))
+    optimizer = adam(runner.model.parameters(), args.lr)
     loss_fn = SF.ce_count_loss()
     generator = torch.Generator().manual_seed(seed)
     samples, seconds = 0, 0.0
