@@ -37,7 +37,9 @@ class KernelConfig:
 
 
 def _np(t: torch.Tensor):
-    return t.detach().numpy()
+    # numpy() refuses tensors that require grad (the autograd inputs); the
+    # kernels' own outputs do not, and skip the detach.
+    return t.detach().numpy() if t.requires_grad else t.numpy()
 
 
 def _run_args(config: KernelConfig):
