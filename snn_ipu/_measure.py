@@ -38,13 +38,19 @@ def interleaved_medians(fns: dict, repeats: int, warmup: int = 1) -> dict:
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def copy_bandwidth(num_bytes: int = 256 * 1024 * 1024, repeats: int = 7) -> float:
-    """The machine's memory copy bandwidth in bytes/s (read + write counted),
-    measured with torch's multi-threaded copy of a buffer far above the caches."""
-    src = torch.ones(num_bytes // 4)
-    dst = torch.empty_like(src)
-    seconds = median_seconds(lambda: dst.copy_(src), repeats, warmup=2)
-    return 2 * num_bytes / seconds
+class CopyProbe:
+    """One call copies a buffer far above the caches with torch's
+    multi-threaded copy; ``bytes_moved`` counts its read and its write. Timed
+    in the same round-robin as the kernels, it gives the copy bandwidth the
+    machine had while they ran."""
+
+    def __init__(self, num_bytes: int = 256 * 1024 * 1024):
+        self.src = torch.ones(num_bytes // 4)
+        self.dst = torch.empty_like(self.src)
+        self.bytes_moved = 2 * num_bytes
+
+    def __call__(self):
+        self.dst.copy_(self.src)
 
 
 def peak_tensor_bytes(fn) -> int:

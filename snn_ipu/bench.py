@@ -3,11 +3,11 @@
 For each [T, B, N] shape, on one current and one upstream spike gradient:
 checks that snn_ipu equals snnTorch (spikes bitwise, input gradient to float32
 round-off), then times forward + backward of every installed implementation
-(median of --repeats), and reports ms, ratio to snn_ipu, achieved GB/s counting
-the minimal 20 bytes per fp32 element (read the current, write spikes; read the
-spike gradient and the current, write the current's gradient), its fraction of
-the copy bandwidth measured in the same run, and peak extra memory in units of
-one [T, B, N] fp32 tensor.
+and a large memory copy, round-robin (median of --repeats), and reports ms,
+ratio to snn_ipu, achieved GB/s counting the minimal 20 bytes per fp32
+element (read the current, write spikes; read the spike gradient and the
+current, write the current's gradient), its fraction of the copy bandwidth
+timed alongside, and peak extra memory in units of one [T, B, N] fp32 tensor.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import sys
 import torch
 
 from . import _baselines
-from ._measure import Progress, copy_bandwidth, median_seconds, peak_tensor_bytes
+from ._measure import CopyProbe, Progress, interleaved_medians, peak_tensor_bytes
 
 DEFAULT_SHAPES = "25,128,1000;100,64,4096"
 QUICK_SHAPES = "25,32,256;50,16,1024"
@@ -91,7 +91,10 @@ def check_correctness(current, grad_spikes):
     return err / max(scale, 1e-30)
 
 
-def bench_shape(shape, impls, args, progress):
+COPY = "(memory copy)"
+
+
+def bench_shape(shape, impls, args, progress, copy_probe):
     dtype = getattr(torch, args.dtype)
     gen = torch.Generator().manual_seed(0)
     current = (torch.randn(shape, generator=gen) * 0.6 + 0.25).to(dtype)
@@ -99,24 +102,36 @@ def bench_shape(shape, impls, args, progress):
     elements = current.numel()
     rel_err = check_correctness(current.float(), grad_spikes.float()) if args.check else None
 
-    rows = []
+    steps, inputs = {}, {}
     for name, run in impls.items():
-        x = current.detach().clone().requires_grad_()
+        x = inputs[name] = current.detach().clone().requires_grad_()
 
-        def step():
+        def step(x=x, run=run):
             x.grad = None
             run(x).backward(grad_spikes)
 
-        seconds = median_seconds(step, args.repeats, warmup=args.warmup)
-        x.grad = None
+        steps[name] = step
+    # Round-robin, the memory copy included, so that every implementation and
+    # the copy bandwidth they are compared with see the same machine: on a
+    # shared VM the copy alone has measured anywhere from 44 to 78 GB/s, and
+    # one slow minute would otherwise land on one of them only.
+    steps[COPY] = copy_probe
+    seconds = interleaved_medians(steps, args.repeats, warmup=args.warmup)
+    copy_gbps = copy_probe.bytes_moved / seconds.pop(COPY) / 1e9
+    del steps[COPY]
+    rows = []
+    for name, step in steps.items():
+        inputs[name].grad = None  # what the step frees first is not a saving
         peak = peak_tensor_bytes(step)
         rows.append({
             "implementation": name,
             "shape": list(shape),
             "dtype": args.dtype,
-            "ms": seconds * 1e3,
+            "ms": seconds[name] * 1e3,
             "elements": elements,
-            "GBps": MINIMAL_BYTES_PER_ELEMENT * current.element_size() * elements / seconds / 1e9,
+            "GBps": (MINIMAL_BYTES_PER_ELEMENT * current.element_size() * elements
+                     / seconds[name] / 1e9),
+            "copy_GBps": copy_gbps,
             "peak_extra_tensors": peak / (4 * elements),
         })
         progress.step(f"{shape} {name}")
@@ -127,7 +142,7 @@ def bench_shape(shape, impls, args, progress):
     return rows
 
 
-def format_table(rows, bandwidth):
+def format_table(rows):
     header = (f"{'shape':>16} {'implementation':<28} {'ms':>10} {'x snn_ipu':>10} "
               f"{'GB/s':>8} {'of copy':>8} {'peak mem':>9}")
     lines = [header, "-" * len(header)]
@@ -136,7 +151,7 @@ def format_table(rows, bandwidth):
         lines.append(
             f"{'x'.join(map(str, r['shape'])):>16} {r['implementation']:<28} {r['ms']:>10.2f} "
             f"{r['ratio_vs_snn_ipu']:>10.2f} {r['GBps']:>8.2f} "
-            f"{r['GBps'] * 1e9 / bandwidth:>8.0%} {peak:>9}")
+            f"{r['GBps'] / r['copy_GBps']:>8.0%} {peak:>9}")
     return "\n".join(lines)
 
 
@@ -192,24 +207,21 @@ def main(args) -> int:
         torch.set_num_threads(args.threads)
     shapes = args.shapes or parse_shapes(QUICK_SHAPES if args.quick else DEFAULT_SHAPES)
     impls = implementations(args)
-    # The copy bandwidth is measured before every shape and once more at the
-    # end, and the median taken: single measurements on a shared virtual
-    # machine have swung between 44 and 78 GB/s.
-    copies = [copy_bandwidth()]
+    copy_probe = CopyProbe()
     progress = Progress(len(shapes) * len(impls), "bench")
     rows = []
     for shape in shapes:
-        rows += bench_shape(shape, impls, args, progress)
-        copies.append(copy_bandwidth())
-    bandwidth = sorted(copies)[len(copies) // 2]
+        rows += bench_shape(shape, impls, args, progress, copy_probe)
+    del copy_probe
+    copies = [r["copy_GBps"] for r in rows if r["implementation"] == rows[0]["implementation"]]
     machine = machine_description()
     print(f"machine: {machine['cpu']}, {machine['torch_threads']} threads, torch {machine['torch']}")
-    print(f"copy bandwidth (read + write): {bandwidth / 1e9:.1f} GB/s (median of "
-          f"{len(copies)}: {', '.join(f'{c / 1e9:.1f}' for c in copies)})")
-    print(format_table(rows, bandwidth))
+    print(f"copy bandwidth (read + write), timed with each shape: "
+          f"{', '.join(f'{c:.1f}' for c in copies)} GB/s")
+    print(format_table(rows))
     report = {"command": " ".join(["python -m snn_ipu bench"] + sys.argv[2:]),
-              "machine": machine, "copy_bandwidth_GBps": bandwidth / 1e9,
-              "copy_bandwidth_samples_GBps": [c / 1e9 for c in copies], "results": rows}
+              "machine": machine, "copy_bandwidth_GBps": sorted(copies)[len(copies) // 2],
+              "copy_bandwidth_samples_GBps": copies, "results": rows}
     for path in (args.json, args.plot):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(args.json, "w") as out:
