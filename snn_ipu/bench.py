@@ -60,6 +60,10 @@ def machine_description() -> dict:
 
 def implementations(args):
     impls = {"snn_ipu": _baselines.fused(args.threads)}
+    if args.one_thread:
+        # Thread scaling, timed in the same round-robin: its "x snn_ipu" is
+        # how much faster the default thread count is than one thread.
+        impls["snn_ipu, 1 thread"] = _baselines.fused(1)
     if "snntorch" in args.baselines:
         impls["snnTorch Leaky loop"] = _baselines.snntorch_leaky()
     if "plain" in args.baselines:
@@ -194,6 +198,8 @@ def add_arguments(parser: argparse.ArgumentParser):
                         help="comma-separated: snntorch, plain, spikingjelly")
     parser.add_argument("--compile", action="store_true",
                         help="also time the plain loop under torch.compile (compiles ~1 min)")
+    parser.add_argument("--one-thread", action="store_true",
+                        help="also time snn_ipu on one thread (thread scaling)")
     parser.add_argument("--no-check", dest="check", action="store_false",
                         help="skip the correctness check against snnTorch")
     parser.add_argument("--json", default="benchmarks/out/lif_bench.json",

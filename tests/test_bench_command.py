@@ -17,3 +17,15 @@ def test_bench_quick_writes_json(tmp_path):
     assert names[0] == "snn_ipu" and "snnTorch Leaky loop" in names
     assert report["copy_bandwidth_GBps"] > 0
     assert all(r["shape"] == [5, 2, 33] and r["ms"] > 0 for r in report["results"])
+
+
+def test_bench_one_thread_row_and_baselines_none(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "snn_ipu", "bench", "--shapes", "5,2,33", "--repeats", "1",
+         "--warmup", "0", "--baselines", "none", "--one-thread", "--no-check",
+         "--json", str(out), "--plot", str(tmp_path / "bench.png")],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = [r["implementation"] for r in json.loads(out.read_text())["results"]]
+    assert names == ["snn_ipu", "snn_ipu, 1 thread"]
