@@ -1,6 +1,7 @@
 """Timing and memory measurement helpers for the benchmarks."""
 from __future__ import annotations
 
+import random
 import statistics
 import sys
 import time
@@ -8,33 +9,31 @@ import time
 import torch
 
 
-def median_seconds(fn, repeats: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def interleaved_medians(fns: dict, repeats: int, warmup: int = 1) -> dict:
+def interleaved_medians(fns: dict, repeats: int, warmup: int = 1, on_round=None) -> dict:
     """Median seconds of each of ``fns`` (name -> callable), timed round-robin:
-    one call of each per round, the order rotated every round. Side-by-side
-    ratios then see the same machine: on a shared VM, timing one after the
-    other lets a slow minute land on one side only."""
+    one call of each per round, in an order shuffled every round (seeded).
+    Side-by-side ratios then see the same machine: on a shared VM, timing one
+    after the other lets a slow minute land on one side only. The shuffle
+    gives every call a varying predecessor, whose data fills the caches it
+    starts with; a fixed or merely rotated order would give one of them the
+    same predecessor nearly every round. ``on_round()`` is called after each
+    round, warm-up included."""
     names = list(fns)
+    order = random.Random(0)
     for _ in range(warmup):
         for name in names:
             fns[name]()
+        if on_round is not None:
+            on_round()
     times = {name: [] for name in names}
-    for round_ in range(repeats):
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
+    for _ in range(repeats):
+        order.shuffle(names)
+        for name in names:
             start = time.perf_counter()
             fns[name]()
             times[name].append(time.perf_counter() - start)
+        if on_round is not None:
+            on_round()
     return {name: statistics.median(t) for name, t in times.items()}
 
 

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 
 import torch
@@ -117,10 +118,11 @@ def bench_shape(shape, impls, args, progress, copy_probe):
         steps[name] = step
     # Round-robin, the memory copy included, so that every implementation and
     # the copy bandwidth they are compared with see the same machine: on a
-    # shared VM the copy alone has measured anywhere from 44 to 78 GB/s, and
+    # shared VM the copy alone has measured anywhere from 32 to 78 GB/s, and
     # one slow minute would otherwise land on one of them only.
     steps[COPY] = copy_probe
-    seconds = interleaved_medians(steps, args.repeats, warmup=args.warmup)
+    seconds = interleaved_medians(steps, args.repeats, warmup=args.warmup,
+                                  on_round=lambda: progress.step(f"{shape}"))
     copy_gbps = copy_probe.bytes_moved / seconds.pop(COPY) / 1e9
     del steps[COPY]
     rows = []
@@ -138,7 +140,6 @@ def bench_shape(shape, impls, args, progress, copy_probe):
             "copy_GBps": copy_gbps,
             "peak_extra_tensors": peak / (4 * elements),
         })
-        progress.step(f"{shape} {name}")
     fused_ms = rows[0]["ms"]
     for row in rows:
         row["ratio_vs_snn_ipu"] = row["ms"] / fused_ms
@@ -214,7 +215,7 @@ def main(args) -> int:
     shapes = args.shapes or parse_shapes(QUICK_SHAPES if args.quick else DEFAULT_SHAPES)
     impls = implementations(args)
     copy_probe = CopyProbe()
-    progress = Progress(len(shapes) * len(impls), "bench")
+    progress = Progress(len(shapes) * (args.warmup + args.repeats), "bench")
     rows = []
     for shape in shapes:
         rows += bench_shape(shape, impls, args, progress, copy_probe)
@@ -226,7 +227,7 @@ def main(args) -> int:
           f"{', '.join(f'{c:.1f}' for c in copies)} GB/s")
     print(format_table(rows))
     report = {"command": " ".join(["python -m snn_ipu bench"] + sys.argv[2:]),
-              "machine": machine, "copy_bandwidth_GBps": sorted(copies)[len(copies) // 2],
+              "machine": machine, "copy_bandwidth_GBps": statistics.median(copies),
               "copy_bandwidth_samples_GBps": copies, "results": rows}
     for path in (args.json, args.plot):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

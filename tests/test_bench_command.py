@@ -29,3 +29,20 @@ def test_bench_one_thread_row_and_baselines_none(tmp_path):
     assert result.returncode == 0, result.stderr
     names = [r["implementation"] for r in json.loads(out.read_text())["results"]]
     assert names == ["snn_ipu", "snn_ipu, 1 thread"]
+
+
+def test_interleaved_medians_times_every_function_in_shuffled_rounds():
+    from snn_ipu._measure import interleaved_medians
+
+    calls, rounds = [], []
+    fns = {name: (lambda name=name: calls.append(name)) for name in "abcd"}
+    medians = interleaved_medians(fns, repeats=12, warmup=1,
+                                  on_round=lambda: rounds.append(len(calls)))
+    assert set(medians) == set("abcd") and all(m >= 0 for m in medians.values())
+    assert rounds == [4 * (i + 1) for i in range(13)]  # warm-up round included
+    timed = [calls[i:i + 4] for i in range(4, len(calls), 4)]
+    assert all(sorted(r) == list("abcd") for r in timed)
+    # Shuffled, not rotated: each function follows more than one other.
+    predecessors = {name: {r[r.index(name) - 1] for r in timed if r.index(name) > 0}
+                    for name in "abcd"}
+    assert all(len(p) >= 2 for p in predecessors.values())
