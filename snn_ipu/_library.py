@@ -3,7 +3,8 @@
 ``snn_ipu::lif_forward`` and ``snn_ipu::lif_backward`` wrap the host kernels
 (snn_ipu/_kernels.py) with fake (meta) implementations and an autograd
 formula, so that torch.compile(fullgraph=True) traces models that use them
-without graph breaks. On older torch, snn_ipu/_autograd.py is used instead.
+without graph breaks. Eager calls, and older torch, use the lighter
+torch.autograd.Function in snn_ipu/_autograd.py instead (ops.EAGER_CUSTOM_OP).
 """
 from __future__ import annotations
 

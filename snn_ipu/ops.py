@@ -235,17 +235,16 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     # PopTorch traces (on "ipu") have none; under torch.compile it would break
     # the graph (a non-finite beta then gives snnTorch's NaN results).
     traced = tensor.device.type in ("meta", "ipu") or runtime.compiling()
-    if finite and not traced and not _all_finite(value, tensor):
+    if finite and not traced and not _all_finite(tensor):
         raise ValueError(f"{name}: expected finite values, got "
                          f"{tensor.detach().flatten()[:8].tolist()}")
     return tensor
 
 
-def _all_finite(value, tensor) -> bool:
-    # A number or a one-element tensor (the common case, once per call) is
-    # checked in Python: torch.isfinite(...).all() is five tensor ops.
-    if isinstance(value, numbers.Real):
-        return math.isfinite(float(value))
+def _all_finite(tensor) -> bool:
+    # One value (the common case, once per call) is checked in Python:
+    # torch.isfinite(...).all() is five tensor ops. The converted tensor is
+    # checked, so that a number too large for float32 counts as infinite.
     if tensor.numel() == 1:
         return math.isfinite(tensor.item())
     return bool(torch.isfinite(tensor).all())

@@ -47,10 +47,13 @@ def test_param_with_more_dims_than_a_step_is_refused():
         lif(torch.zeros(2, 4), torch.full((2, 4), 0.5))  # [T, N] is not one step
 
 
-@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), 1e39])
 def test_non_finite_beta(bad):
+    # 1e39 is finite in Python but infinite in the float32 the kernels use.
     with pytest.raises(ValueError, match="beta: expected finite values"):
         lif(torch.zeros(2, 3), bad)
+    with pytest.raises(ValueError, match="beta: expected finite values"):
+        lif(torch.zeros(2, 3), torch.tensor(bad))
     with pytest.raises(ValueError, match="beta: expected finite values"):
         lif(torch.zeros(2, 3), torch.tensor([0.5, bad, 0.5]))
 
