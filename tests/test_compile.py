@@ -71,25 +71,42 @@ def test_custom_op_passes_torch_library_opcheck():
                           test_utils=("test_schema", "test_faketensor"))
 
 
-@pytest.mark.parametrize("record_mem,static", [(True, False), (False, False), (True, True)])
-def test_eager_front_ends_give_the_same_bits(monkeypatch, record_mem, static):
+@pytest.mark.parametrize("record_mem,static", [(True, False), (False, False), (True, True),
+                                               (False, True)])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.float64])
+@pytest.mark.parametrize("params_need_grad", [True, False])
+@pytest.mark.parametrize("loss_on", ["both", "spikes"])
+def test_eager_front_ends_give_the_same_bits(monkeypatch, record_mem, static, dtype,
+                                             params_need_grad, loss_on):
     # Eager calls take the torch.autograd.Function; torch.compile takes the
-    # custom op. Both must be the same kernels with the same gradients.
+    # custom op. Both must be the same kernels with the same gradients, with
+    # or without parameter gradients (param_grads), and when only the spikes
+    # get an upstream gradient (the custom op fills absent ones with zeros,
+    # the Function passes None).
     torch.manual_seed(1)
-    cur = torch.randn(5, 3, 40) * 0.8 + 0.3
+    cur = (torch.randn(5, 3, 40) * 0.8 + 0.3).to(dtype)
     if static:
         cur = cur[0]
-    beta = torch.full((40,), 0.85)
-    mem = torch.randn(3, 40)
+    state = torch.float64 if dtype == torch.float64 else torch.float32
+    beta = torch.full((40,), 0.85, dtype=state)
+    threshold = (torch.rand(3, 40) * 0.5 + 0.75).to(state)
+    graded = torch.full((40,), 1.5, dtype=state)
+    mem = torch.randn(3, 40, dtype=state)
     results = []
     for custom_op in (False, True):
         monkeypatch.setattr(snn_ipu.ops, "EAGER_CUSTOM_OP", custom_op)
         x = cur.clone().requires_grad_()
-        b = beta.clone().requires_grad_()
+        params = [p.clone().requires_grad_(params_need_grad) for p in (beta, threshold, graded)]
         mem0 = mem.clone().requires_grad_()
-        spk, second = snn_ipu.ops.lif(x, b, 1.0, mem0, record_mem=record_mem,
+        spk, second = snn_ipu.ops.lif(x, params[0], params[1], mem0, record_mem=record_mem,
+                                      graded_spikes_factor=params[2],
                                       num_steps=5 if static else None)
-        (spk.sum() + second.pow(2).sum()).backward()
-        results.append((spk, second, x.grad, b.grad, mem0.grad))
+        loss = spk.float().pow(2).sum()
+        if loss_on == "both":
+            loss = loss + second.float().pow(2).sum()
+        loss.backward()
+        grads = [t.grad for t in [x, mem0] + params]
+        results.append([spk, second] + grads)
     for a, c in zip(*results):
-        assert torch.equal(a, c)
+        assert (a is None and c is None) or torch.equal(a, c)
+    assert results[0][2] is not None and results[0][2].abs().sum() > 0

@@ -251,34 +251,39 @@ def test_static_input_accepts_numpy_and_torch_integers():
                                          ("zero", True), ("zero", False), ("none", True)])
 @pytest.mark.parametrize("surrogate", ["atan", "fast_sigmoid", "sigmoid"])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16])
-def test_shared_parameters_equal_the_same_values_per_neuron(reset, delay, surrogate, dtype):
+@pytest.mark.parametrize("static", [False, True])
+def test_shared_parameters_equal_the_same_values_per_neuron(reset, delay, surrogate, dtype,
+                                                            static):
     # One value per parameter field runs the vertices' shared-parameter path
     # (values held in registers); the same values expanded per neuron run the
-    # per-neuron path. Both must give the same bits, outputs and gradients.
+    # per-neuron path, and a mix (one expanded, two shared) the per-neuron
+    # path's broadcast of a single value. All must give the same bits,
+    # outputs and gradients. beta 1.2 is clamped to 1 in every path.
     torch.manual_seed(3)
     steps, neurons = 9, 1100  # one full host chunk and a ragged one
     cur = (torch.randn(steps, neurons) * 0.7 + 0.35).to(dtype)
+    if static:
+        cur = cur[0]
     grad_spk = torch.randn(steps, neurons).to(dtype)
     grad_mem = torch.randn(steps, neurons).to(dtype)
     results = []
-    for per_neuron in (False, True):
-        def param(value):
+    for expanded in ((), ("beta", "threshold", "graded"), ("threshold",)):
+        def param(name, value):
             t = torch.tensor(value)
-            return (t.expand(neurons).clone() if per_neuron else t).requires_grad_()
+            return (t.expand(neurons).clone() if name in expanded else t).requires_grad_()
 
-        beta, threshold, graded = param(0.8), param(0.9), param(1.7)
+        beta, threshold, graded = param("beta", 1.2), param("threshold", 0.9), param("graded", 1.7)
         x = cur.clone().requires_grad_()
         spk, mem = snn_ipu.ops.lif(x, beta, threshold, spike_grad=SURROGATE_FACTORIES[surrogate](),
                                    reset_mechanism=reset, reset_delay=delay,
-                                   graded_spikes_factor=graded)
+                                   graded_spikes_factor=graded,
+                                   num_steps=steps if static else None)
         torch.autograd.backward((spk, mem), (grad_spk, grad_mem))
+        # A shared parameter's gradient is the sum of the per-neuron partials,
+        # taken by the same torch sum in every case.
         results.append((spk, mem, x.grad, beta.grad.sum(), threshold.grad.sum(),
                         graded.grad.sum()))
-    shared, expanded = results
-    for a, b in zip(shared[:3], expanded[:3]):
-        assert torch.equal(a, b)
-    for a, b in zip(shared[3:], expanded[3:]):
-        # The shared parameters' gradients are summed over neurons by the
-        # same torch sum in both cases.
-        assert torch.equal(a, b)
-    assert spk.abs().sum() > 0
+    for other in results[1:]:
+        for a, b in zip(results[0], other):
+            assert torch.equal(a, b)
+    assert results[0][0].abs().sum() > 0

@@ -1,4 +1,5 @@
 """python -m snn_ipu train: the seed network learns the built-in digits."""
+import json
 import subprocess
 import sys
 
@@ -34,3 +35,10 @@ def test_bench_train_checks_and_times_both(tmp_path):
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "same loss" in result.stdout and "faster" in result.stdout
+    report = json.loads((tmp_path / "t.json").read_text())
+    sides = {"snn_ipu (fused)", "snnTorch tutorial loop"}
+    assert "for-loop Adam" in report["ms"]  # fused Adam too, where torch has it
+    for optimizer, ms in report["ms"].items():
+        assert set(ms) == sides and all(v > 0 for v in ms.values())
+        assert report["speedup"][optimizer] == pytest.approx(
+            ms["snnTorch tutorial loop"] / ms["snn_ipu (fused)"])
