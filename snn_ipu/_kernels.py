@@ -75,12 +75,15 @@ def forward(current, mem_init, decay, threshold, graded, config: KernelConfig):
 
 
 def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
-             grad_mem_final, config: KernelConfig, param_grads: bool = True):
+             grad_mem_final, config: KernelConfig, param_grads: bool = True,
+             linear=None):
     """Returns the gradients of (current, initial membrane, decay, threshold,
     graded factor). A parameter given as one value gets the sum of the
     per-neuron partials. Upstream gradients may be None (zero). With
     ``param_grads=False`` the kernel skips the parameters' gradients, and
-    empty tensors stand in for them."""
+    empty tensors stand in for them. ``linear=(grad_out, weight)``, in place
+    of grad_spikes, gives the spikes' upstream gradient as that of the Linear
+    layer they feed (see snn_ipu._lif_linear)."""
     host = require_host()
     n = current.shape[1]
     if not config.record_mem:
@@ -89,7 +92,7 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
     steps = num_steps_of(current, config)
     _memory.require(
         _backward_bytes(host, current, steps, mem_init.dtype, grad_spikes, grad_mem, threads,
-                        debug),
+                        debug, linear is not None),
         f"the backward pass over a layer of {steps} steps x {n} neurons ({current.dtype})")
     grad_current = empty(current.shape, current.dtype)
     grad_mem_init = torch.empty(n, dtype=mem_init.dtype)
@@ -107,6 +110,7 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
           else (None, None, None)),
         config.reset_mode, config.reset_delay, config.surrogate,
         config.surrogate_a, config.surrogate_b, threads, debug, seed, config.num_steps,
+        *((_np(linear[0]), _np(linear[1])) if linear is not None else ()),
     )
 
     def reduce_to(grad, param):
@@ -122,11 +126,12 @@ _PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "d
 
 
 def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, threads,
-                    debug) -> int:
+                    debug, through_linear=False) -> int:
     """What a kernel backward call allocates: the current's gradient, four
     per-neuron gradients, contiguous copies of strided upstream gradients, and
     inside the runner a zero row and zero state (for absent upstream
-    gradients) and every tile's scratch of recomputed membranes."""
+    gradients) and every tile's scratch of recomputed membranes (through a
+    Linear layer: every thread's block of upstream gradient and scratch)."""
     rows, n = current.shape
     element = current.element_size()
     state = torch.finfo(state_dtype).bits // 8
@@ -136,4 +141,9 @@ def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, th
             total += grad.numel() * element
     total += n * (element + state)
     plan = host.host_plan(steps, n, _PLAN_DTYPES[current.dtype], threads, debug)
+    if through_linear:
+        # Each thread's block of the upstream gradient (T x one chunk per
+        # vertex worker) and a vertex scratch of its own.
+        return total + threads * (steps * 6 * plan.chunk_neurons * element
+                                  + plan.backward_scratch_elements * state)
     return total + plan.backward_scratch_elements * plan.tiles_used * state

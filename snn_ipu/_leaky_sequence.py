@@ -63,6 +63,27 @@ def run_leaky_sequence(layer: snn.Leaky, input_: torch.Tensor, mem: Optional[tor
     return spk, second
 
 
+def run_leaky_then_linear(layer: snn.Leaky, linear: torch.nn.Linear, input_: torch.Tensor,
+                          *, num_steps: Optional[int] = None) -> Optional[torch.Tensor]:
+    """``linear`` applied to the spikes of ``layer`` over ``input_``, in one
+    node whose backward never forms the spikes' [T, ...] gradient
+    (ops.lif_linear). Returns the Linear's output [T, ..., K], leaving
+    ``layer.mem`` at the last membrane, or None where that path does not
+    apply (the caller then runs the layers one after the other)."""
+    if uncovered_reason(layer) is not None:
+        return None
+    step_shape = input_.shape if num_steps is not None else input_.shape[1:]
+    result = ops.lif_linear(
+        input_, layer.beta, layer.threshold, initial_membrane(layer, step_shape),
+        linear.weight, linear.bias, spike_grad=layer.spike_grad,
+        reset_mechanism=layer.reset_mechanism, reset_delay=layer.reset_delay,
+        graded_spikes_factor=layer.graded_spikes_factor, num_steps=num_steps)
+    if result is None:
+        return None
+    out, layer.mem = result
+    return out
+
+
 def _step_loop(layer, input_, num_steps, record_mem):
     steps = input_.unbind(0) if num_steps is None else [input_] * num_steps
     spikes, mems = [], []

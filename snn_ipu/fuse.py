@@ -11,6 +11,13 @@ and ``num_steps``), the layers before the first ``Leaky`` run once, and the
 first ``Leaky`` reads their output as a constant current whose gradient the
 kernel sums over time. This is exact; it removes T-1 of T evaluations of those
 layers.
+
+A small Linear right after a Leaky (at most ops.LIF_LINEAR_MAX_OUTPUTS
+outputs, as a classifier's output layer) runs with it as one autograd node
+while gradients are recorded (ops.lif_linear): its forward is the same two
+calls, and its backward forms the spikes' gradient from the Linear's output
+gradient inside the LIF kernel, block by block, instead of as a [T, B, ...]
+tensor written by one matmul and read back.
 """
 from __future__ import annotations
 
@@ -20,8 +27,8 @@ import snntorch as snn
 import torch
 from torch import nn
 
-from . import runtime
-from ._leaky_sequence import run_leaky_sequence
+from . import ops, runtime
+from ._leaky_sequence import run_leaky_sequence, run_leaky_then_linear
 
 __all__ = ["fuse", "FusedSequential"]
 
@@ -89,12 +96,23 @@ class FusedSequential(nn.Sequential):
 
         h = x
         last = len(self) - 1
-        for index, layer in enumerate(self):
+        layers = list(self)
+        index = 0
+        while index <= last:
+            layer = layers[index]
+            index += 1
             if isinstance(layer, snn.Leaky):
-                keep_mem = index == last and layer.output
+                if index <= last and _folds_into_leaky(layers[index]):
+                    out = run_leaky_then_linear(layer, layers[index], h,
+                                                num_steps=steps if static else None)
+                    if out is not None:  # the Linear ran too
+                        h, static = out, False
+                        index += 1
+                        continue
+                keep_mem = index - 1 == last and layer.output
                 spk, mem = run_leaky_sequence(layer, h, num_steps=steps if static else None,
                                               record_mem=keep_mem)
-                if index == last:
+                if index - 1 == last:
                     return (spk, mem) if keep_mem else spk
                 h, static = spk, False
             elif static and _hoistable(layer):
@@ -121,6 +139,21 @@ def _check_layers(layers):
         if layer.output and i != len(layers) - 1:
             raise ValueError(f"fuse: layer {i} (Leaky) has output=True but is not the last "
                              f"layer; its (spk, mem) tuple could not feed the next layer")
+
+
+def _folds_into_leaky(layer: nn.Module) -> bool:
+    """A Linear after a Leaky runs with it as one node (ops.lif_linear) when
+    it is small and plain: exactly nn.Linear, with no hooks (which a direct
+    call of its function would skip), and only while gradients are recorded
+    (that is what the fold speeds up)."""
+    return (type(layer) is nn.Linear and layer.out_features <= ops.LIF_LINEAR_MAX_OUTPUTS
+            and not layer._forward_hooks and not layer._forward_pre_hooks
+            and not _global_module_hooks() and torch.is_grad_enabled())
+
+
+def _global_module_hooks() -> bool:
+    from torch.nn.modules import module as module_impl
+    return bool(module_impl._global_forward_hooks or module_impl._global_forward_pre_hooks)
 
 
 def _hoistable(layer: nn.Module) -> bool:

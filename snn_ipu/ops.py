@@ -10,11 +10,12 @@ import torch
 
 from . import _ipu, _library, _memory, runtime, surrogates
 from ._autograd import LifFunction
+from ._lif_linear import LifLinearFunction
 from ._backend import host as _host
 from ._kernels import KernelConfig
 from ._reference import atan_spike, lif_reference
 
-__all__ = ["lif", "ReferencePathWarning"]
+__all__ = ["lif", "lif_linear", "ReferencePathWarning"]
 
 _RESET_MODES = {"subtract": 0, "zero": 1, "none": 2}
 # Which autograd front end eager calls take. torch.compile needs the
@@ -72,27 +73,12 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     float16 currents run with the membrane carried in float32 and parameters
     in float32; float64 runs in float64.
     """
-    if num_steps is None:
-        x = _check_input(input_)
-    else:
-        num_steps = runtime.check_num_steps(num_steps)
-        x = _check_static_input(input_)
+    (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
+     reason) = _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism,
+                           reset_delay, graded_spikes_factor, record_mem, num_steps,
+                           num_threads)
     step_shape = x.shape[1:]
     compute_dtype = x.dtype if x.dtype in _KERNEL_DTYPES else None
-    state_dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
-    beta_t = _check_param("beta", beta, step_shape, x.device, state_dtype, finite=True)
-    threshold_t = _check_param("threshold", threshold, step_shape, x.device, state_dtype)
-    graded_t = _check_param("graded_spikes_factor", graded_spikes_factor, step_shape,
-                            x.device, state_dtype)
-    mem_t = _check_mem(mem, step_shape, x.device, state_dtype)
-    reset_mode = _check_reset(reset_mechanism)
-    if not isinstance(reset_delay, bool):
-        raise TypeError(f"reset_delay: expected True or False, got {reset_delay!r}")
-    if not isinstance(record_mem, bool):
-        raise TypeError(f"record_mem: expected True or False, got {record_mem!r}")
-    # 0: the kernel asks torch.get_num_threads() when it runs.
-    threads = 0 if num_threads is None else runtime.num_threads(num_threads)
-    spec, reason = surrogates.resolve(spike_grad)
     if reason is None and x.numel() > 0 and _ipu.is_tracing():  # PopTorch: the PopART op
         return _ipu.lif(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay, spec,
                         record_mem, num_steps)
@@ -127,8 +113,79 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     return (spk, mem_rec) if record_mem else (spk, mem_rec[-1])
 
 
+
+def _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism, reset_delay,
+                graded_spikes_factor, record_mem, num_steps, num_threads):
+    """lif()'s arguments checked: the input as [T or 1, ...], num_steps, the
+    parameters as tensors of the state dtype, the reset mode's id, the thread
+    count (0: torch's), the surrogate's kernel spec and why the kernels cannot
+    run it (None if they can)."""
+    if num_steps is None:
+        x = _check_input(input_)
+    else:
+        num_steps = runtime.check_num_steps(num_steps)
+        x = _check_static_input(input_)
+    step_shape = x.shape[1:]
+    state_dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
+    beta_t = _check_param("beta", beta, step_shape, x.device, state_dtype, finite=True)
+    threshold_t = _check_param("threshold", threshold, step_shape, x.device, state_dtype)
+    graded_t = _check_param("graded_spikes_factor", graded_spikes_factor, step_shape,
+                            x.device, state_dtype)
+    mem_t = _check_mem(mem, step_shape, x.device, state_dtype)
+    reset_mode = _check_reset(reset_mechanism)
+    if not isinstance(reset_delay, bool):
+        raise TypeError(f"reset_delay: expected True or False, got {reset_delay!r}")
+    if not isinstance(record_mem, bool):
+        raise TypeError(f"record_mem: expected True or False, got {record_mem!r}")
+    # 0: the kernel asks torch.get_num_threads() when it runs.
+    threads = 0 if num_threads is None else runtime.num_threads(num_threads)
+    spec, reason = surrogates.resolve(spike_grad)
+    return (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
+            reason)
+
+
+# The largest Linear output (K) lif_linear folds into the LIF backward: it
+# forms the spikes' upstream gradient with K multiply-adds per element, in
+# cache, instead of reading a [T, N] tensor a matmul wrote. Measured on the
+# seed network (K = 10) that saves 0.5-0.6 ms a step; the cost grows with K
+# while the saving does not.
+LIF_LINEAR_MAX_OUTPUTS = 32
+
+
+def lif_linear(input_: torch.Tensor, beta, threshold, mem, weight: torch.Tensor,
+               bias: Optional[torch.Tensor], *, spike_grad=None,
+               reset_mechanism: str = "subtract", reset_delay: bool = True,
+               graded_spikes_factor=1.0, num_steps: Optional[int] = None):
+    """``torch.nn.functional.linear(lif(...)[0], weight, bias)`` with the
+    membrane after the last step, in one autograd node whose backward forms
+    the spikes' gradient from the Linear's output gradient block by block
+    instead of as a [T, ...] tensor. What ``snn_ipu.fuse`` runs for a Leaky
+    followed by a small Linear (float32, CPU, training).
+
+    Returns ``(out, mem_last)``: ``out`` is ``[T, ..., K]`` (the Linear over
+    the last dimension of the spikes), bitwise what the two calls give;
+    gradients equal theirs to round-off. Returns None where this path does not
+    apply (the caller then runs the two calls): not float32 on CPU, no
+    kernels for the options, a Linear of more than LIF_LINEAR_MAX_OUTPUTS
+    outputs, PopTorch tracing or torch.compile.
+    """
+    (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
+     reason) = _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism,
+                           reset_delay, graded_spikes_factor, False, num_steps, None)
+    applies = (reason is None and _host is not None and x.device.type == "cpu"
+               and x.dtype == torch.float32 and x.numel() > 0 and x.dim() >= 3
+               and weight.dim() == 2 and weight.dtype == torch.float32
+               and weight.device.type == "cpu" and x.shape[-1] == weight.shape[1]
+               and weight.shape[0] <= LIF_LINEAR_MAX_OUTPUTS
+               and (bias is None or (bias.dtype == torch.float32 and bias.device.type == "cpu"))
+               and not _ipu.is_tracing() and not runtime.compiling())
+    if not applies:
+        return None
+    return _lif_kernel(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay,
+                       spec, threads, False, num_steps, linear=(weight, bias))
+
 def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, threads,
-                record_mem, num_steps):
+                record_mem, num_steps, linear=None):
     rows = x.shape[0]  # T, or 1 for a static input
     step_shape = x.shape[1:]
     out_shape = (num_steps if num_steps is not None else rows, *step_shape)
@@ -149,11 +206,16 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     delay = True if reset_mode == _RESET_MODES["none"] else reset_delay
     config = KernelConfig(reset_mode, delay, spec.kernel_id, spec.a, spec.b, threads,
                           record_mem, num_steps)
+    layer = (x.reshape(rows, n).contiguous(), mem_init, per_neuron(beta.clamp(0, 1)),
+             per_neuron(threshold), per_neuron(graded))
+    if linear is not None:
+        weight, bias = linear
+        out, mem_final = LifLinearFunction.apply(*layer, weight, bias, config)
+        return (out.reshape(*out_shape[:-1], weight.shape[0]),
+                mem_final.reshape(step_shape))
     use_custom_op = _library.AVAILABLE and (EAGER_CUSTOM_OP or runtime.compiling())
     apply = _library.apply if use_custom_op else LifFunction.apply
-    spk, mem_rec, mem_final = apply(
-        x.reshape(rows, n).contiguous(), mem_init, per_neuron(beta.clamp(0, 1)),
-        per_neuron(threshold), per_neuron(graded), config)
+    spk, mem_rec, mem_final = apply(*layer, config)
     if record_mem:
         return spk.reshape(out_shape), mem_rec.reshape(out_shape)
     return spk.reshape(out_shape), mem_final.to(x.dtype).reshape(step_shape)

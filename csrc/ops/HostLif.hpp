@@ -70,6 +70,17 @@ struct LifBackwardArgs : LifLayerInputs {
   void *gradDecay = nullptr;
   void *gradThreshold = nullptr;
   void *gradGraded = nullptr;
+  // Or, instead of gradSpikes, the spikes feed a Linear layer (no bias
+  // needed): linearGrad is its output's gradient [T * B, K] and linearWeight
+  // its weight [K, in], with N = B * in (neuron b * in + n). The upstream
+  // gradient of spike (t, b * in + n) is then sum over k of
+  // linearGrad[t * B + b][k] * linearWeight[k][n], which the runner forms
+  // per block of neurons, in cache, instead of reading a [T, N] tensor.
+  // Float elements only.
+  const void *linearGrad = nullptr;
+  const void *linearWeight = nullptr;
+  std::uint64_t linearOut = 0; // K
+  std::uint64_t linearIn = 0;  // in
 };
 
 // The plan the host runner uses for a layer: one tile per thread (more in

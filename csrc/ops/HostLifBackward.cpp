@@ -3,6 +3,8 @@
 #include "../codelets/LifBackward.cpp"
 
 #include <algorithm>
+#include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "HostConnect.hpp"
@@ -14,76 +16,200 @@ namespace snn_ipu {
 
 namespace {
 
+// What every backward vertex of a layer is connected to, apart from its
+// upstream spike gradient and its scratch: the layer's inputs and outputs,
+// and the zeros that absent upstream gradients read.
+template <typename FP> class BackwardLayer {
+  using S = StateType<FP>;
+
+public:
+  BackwardLayer(const LifBackwardArgs &a, const LifOptions &o,
+                const LifPlan &plan, std::uint64_t maxVertexNeurons)
+      : a_(a), o_(o), plan_(plan),
+        currentRows_(a.constantCurrent ? 1 : a.numSteps),
+        paramGrads_(a.gradDecay != nullptr),
+        stream_(streamOutput(currentRows_ * a.numNeurons * sizeof(FP))) {
+    // An absent upstream gradient reads one row of zeros at every step.
+    if ((a.gradSpikes == nullptr && a.linearGrad == nullptr) ||
+        a.gradMem == nullptr)
+      zeroRow_.assign(maxVertexNeurons, FP(0));
+    if (a.gradMemFinal == nullptr)
+      zeroState_.assign(maxVertexNeurons, S(0));
+  }
+
+  // Debug mode: every output starts as NaN, so that one the vertices leave
+  // unwritten, or read before writing, shows.
+  void poisonOutputs() const {
+    fillNaN<FP>(a_.gradCurrent, currentRows_ * a_.numNeurons);
+    for (void *perNeuron : {a_.gradMemInit, a_.gradDecay, a_.gradThreshold,
+                            a_.gradGraded})
+      if (perNeuron != nullptr)
+        fillNaN<S>(perNeuron, a_.numNeurons);
+  }
+
+  // Connects `v` to neurons [begin, begin + count). Their upstream spike
+  // gradient is rows of `spikeRowStride` elements from `spikeRows` (null:
+  // zeros); `scratch` holds the vertex's recomputed membranes.
+  template <typename VertexT>
+  void connect(VertexT &v, std::uint64_t begin, std::uint64_t count,
+               const FP *spikeRows, std::uint64_t spikeRowStride,
+               S *scratch, std::uint64_t scratchSize) const {
+    const std::uint64_t T = a_.numSteps, N = a_.numNeurons;
+    connectLayerInputs<FP, S>(v, a_, plan_, begin, count);
+    if (spikeRows != nullptr)
+      connectRows(v.gradSpikes, spikeRows, 0, count, spikeRowStride, T);
+    else
+      connectRows(v.gradSpikes, zeroRow_.data(), 0, count, 0, T);
+    if (a_.gradMem != nullptr)
+      connectRows(v.gradMem, static_cast<const FP *>(a_.gradMem), begin, count, N, T);
+    else
+      connectRows(v.gradMem, zeroRow_.data(), 0, count, 0, T);
+    if (a_.gradMemFinal != nullptr)
+      connectSlice(v.gradMemFinal, static_cast<const S *>(a_.gradMemFinal), begin, count);
+    else
+      connectSlice(v.gradMemFinal, zeroState_.data(), 0, count);
+    connectRows(v.gradCurrent, static_cast<FP *>(a_.gradCurrent), begin, count, N,
+                currentRows_, stream_);
+    connectSlice(v.gradMemInit, static_cast<S *>(a_.gradMemInit), begin, count);
+    if (paramGrads_) { // else left unconnected: the vertex does not write them
+      connectSlice(v.gradDecay, static_cast<S *>(a_.gradDecay), begin, count);
+      connectSlice(v.gradThreshold, static_cast<S *>(a_.gradThreshold), begin, count);
+      connectSlice(v.gradGraded, static_cast<S *>(a_.gradGraded), begin, count);
+    }
+    connectSlice(v.scratch, scratch, 0, scratchSize);
+    v.constantCurrent = a_.constantCurrent ? 1 : 0;
+    v.paramGrads = paramGrads_ ? 1 : 0;
+    v.surrogateA = static_cast<S>(o_.surrogateA);
+    v.surrogateB = static_cast<S>(o_.surrogateB);
+  }
+
+private:
+  const LifBackwardArgs &a_;
+  const LifOptions &o_;
+  const LifPlan &plan_;
+  std::uint64_t currentRows_;
+  bool paramGrads_;
+  bool stream_;
+  std::vector<FP> zeroRow_;
+  std::vector<S> zeroState_;
+};
+
 template <typename FP, unsigned ResetMode, bool ResetDelay, unsigned Surrogate>
 void runBackward(const LifBackwardArgs &a, const LifOptions &o,
                  const HostRunOptions &run) {
   using S = StateType<FP>;
   const LifPlan plan = hostPlan(a.numSteps, a.numNeurons, a.type, run);
-  const std::uint64_t T = a.numSteps, N = a.numNeurons;
-  FP *gradCurrent = static_cast<FP *>(a.gradCurrent);
-  S *gradMemInit = static_cast<S *>(a.gradMemInit);
-  S *gradDecay = static_cast<S *>(a.gradDecay);
-  S *gradThreshold = static_cast<S *>(a.gradThreshold);
-  S *gradGraded = static_cast<S *>(a.gradGraded);
-  const std::uint64_t currentRows = a.constantCurrent ? 1 : T;
-  const bool paramGrads = gradDecay != nullptr;
-  if (run.debug) {
-    fillNaN<FP>(gradCurrent, currentRows * N);
-    for (S *perNeuron : {gradMemInit, gradDecay, gradThreshold, gradGraded})
-      if (perNeuron != nullptr)
-        fillNaN<S>(perNeuron, N);
-  }
-
-  // An absent upstream gradient reads one row of zeros at every step.
-  std::vector<FP> zeroRow;
-  if (a.gradSpikes == nullptr || a.gradMem == nullptr)
-    zeroRow.assign(plan.neuronsPerTile, FP(0));
-  std::vector<S> zeroState;
-  if (a.gradMemFinal == nullptr)
-    zeroState.assign(plan.neuronsPerTile, S(0));
-  const S *gradMemFinal = static_cast<const S *>(a.gradMemFinal);
+  const BackwardLayer<FP> layer(a, o, plan, plan.neuronsPerTile);
+  if (run.debug)
+    layer.poisonOutputs();
   const FP *gradSpikes = static_cast<const FP *>(a.gradSpikes);
-  const FP *gradMem = static_cast<const FP *>(a.gradMem);
-
   const std::uint64_t scratchPerTile = plan.backwardScratchElements;
   std::vector<S> scratch(scratchPerTile * plan.tilesUsed);
-
-  const bool stream = streamOutput(currentRows * N * sizeof(FP));
   std::vector<LifBackward<FP, ResetMode, ResetDelay, Surrogate>> vertices(
       plan.tilesUsed);
   for (std::uint64_t tile = 0; tile < plan.tilesUsed; ++tile) {
-    auto &v = vertices[tile];
     const std::uint64_t begin = plan.tileBegin(tile);
-    const std::uint64_t count = plan.tileNeurons(tile);
-    connectLayerInputs<FP, S>(v, a, plan, begin, count);
-    if (gradSpikes != nullptr)
-      connectRows(v.gradSpikes, gradSpikes, begin, count, N, T);
-    else
-      connectRows(v.gradSpikes, zeroRow.data(), 0, count, 0, T);
-    if (gradMem != nullptr)
-      connectRows(v.gradMem, gradMem, begin, count, N, T);
-    else
-      connectRows(v.gradMem, zeroRow.data(), 0, count, 0, T);
-    if (gradMemFinal != nullptr)
-      connectSlice(v.gradMemFinal, gradMemFinal, begin, count);
-    else
-      connectSlice(v.gradMemFinal, zeroState.data(), 0, count);
-    connectRows(v.gradCurrent, gradCurrent, begin, count, N, currentRows,
-                stream);
-    connectSlice(v.gradMemInit, gradMemInit, begin, count);
-    if (paramGrads) { // else left unconnected: the vertex does not write them
-      connectSlice(v.gradDecay, gradDecay, begin, count);
-      connectSlice(v.gradThreshold, gradThreshold, begin, count);
-      connectSlice(v.gradGraded, gradGraded, begin, count);
-    }
-    connectSlice(v.scratch, scratch.data(), tile * scratchPerTile,
-                 scratchPerTile);
-    v.constantCurrent = a.constantCurrent ? 1 : 0;
-    v.paramGrads = paramGrads ? 1 : 0;
-    v.surrogateA = static_cast<S>(o.surrogateA);
-    v.surrogateB = static_cast<S>(o.surrogateB);
+    layer.connect(vertices[tile], begin, plan.tileNeurons(tile),
+                  gradSpikes != nullptr ? gradSpikes + begin : nullptr,
+                  a.numNeurons, scratch.data() + tile * scratchPerTile,
+                  scratchPerTile);
   }
   runVertices(plan, vertices, run);
+}
+
+// rows[t * count + v] = the upstream gradient of spike (t, begin + v) through
+// the Linear layer the spikes feed (LifBackwardArgs::linearGrad): a sum over
+// its K outputs, in order, of output gradient times weight (fused
+// multiply-adds: the sum differs from a matmul library's only in rounding).
+template <typename FP>
+void expandLinearUpstream(const LifBackwardArgs &a, std::uint64_t begin,
+                          std::uint64_t count, FP *rows) {
+  const FP *grad = static_cast<const FP *>(a.linearGrad);
+  const FP *weight = static_cast<const FP *>(a.linearWeight);
+  const std::uint64_t K = a.linearOut, in = a.linearIn;
+  const std::uint64_t batch = a.numNeurons / in;
+  for (std::uint64_t t = 0; t < a.numSteps; ++t) {
+    FP *row = rows + t * count;
+    // The block's neurons run over one or more batch rows b: a run of
+    // consecutive features n per b.
+    for (std::uint64_t v = 0; v < count;) {
+      const std::uint64_t neuron = begin + v, b = neuron / in, n = neuron % in;
+      const std::uint64_t run = std::min(in - n, count - v);
+      const FP *g = grad + (t * batch + b) * K;
+      FP *out = row + v;
+      const FP g0 = g[0];
+      const FP *w0 = weight + n;
+      for (std::uint64_t i = 0; i < run; ++i)
+        out[i] = g0 * w0[i];
+      for (std::uint64_t k = 1; k < K; ++k) {
+        const FP gk = g[k];
+        const FP *wk = weight + k * in + n;
+        for (std::uint64_t i = 0; i < run; ++i)
+          out[i] = std::fma(gk, wk[i], out[i]);
+      }
+      v += run;
+    }
+  }
+}
+
+// The backward when the spikes feed a Linear layer: each (tile, worker) item
+// walks its neurons in blocks of one chunk per vertex worker, forms the
+// block's upstream gradient (T x block) in a buffer of its thread, and runs a
+// vertex over the block while that buffer is still in cache. This replaces
+// writing the Linear layer's [T, N] input gradient to memory and reading it
+// back.
+template <typename FP, unsigned ResetMode, bool ResetDelay, unsigned Surrogate>
+void runBackwardThroughLinear(const LifBackwardArgs &a, const LifOptions &o,
+                              const HostRunOptions &run) {
+  using S = StateType<FP>;
+  using Vertex = LifBackward<FP, ResetMode, ResetDelay, Surrogate>;
+  const LifPlan plan = hostPlan(a.numSteps, a.numNeurons, a.type, run);
+  const std::uint64_t block =
+      std::uint64_t(Vertex::numWorkers()) * plan.chunkNeurons;
+  const BackwardLayer<FP> layer(a, o, plan, block);
+  if (run.debug)
+    layer.poisonOutputs();
+  struct Context {
+    const LifBackwardArgs &a;
+    const LifPlan &plan;
+    const BackwardLayer<FP> &layer;
+    std::uint64_t block;
+  } context{a, plan, layer, block};
+  runWorkItems(
+      workItemOrder(plan, run), run.numThreads, plan.config.workersPerTile,
+      [](void *c, std::uint64_t tile, unsigned worker) {
+        const Context &x = *static_cast<const Context *>(c);
+        const WorkerRange range =
+            workerRange(x.plan.tileNeurons(tile), worker,
+                        x.plan.config.workersPerTile, kWorkerGrain<FP>);
+        // Kept per thread across calls: allocating them per item would pay
+        // the page faults of fresh memory every time. Not when large (long
+        // T): those are freed after the item, not held for the process.
+        thread_local std::vector<FP> upstream;
+        thread_local std::vector<S> scratch;
+        constexpr std::size_t kKeepBytes = std::size_t(8) << 20;
+        upstream.resize(x.a.numSteps * x.block);
+        scratch.resize(x.plan.backwardScratchElements);
+        for (std::uint64_t first = range.begin; first < range.end;
+             first += x.block) {
+          const std::uint64_t begin = x.plan.tileBegin(tile) + first;
+          const std::uint64_t count =
+              std::min<std::uint64_t>(x.block, range.end - first);
+          expandLinearUpstream<FP>(x.a, begin, count, upstream.data());
+          Vertex v;
+          x.layer.connect(v, begin, count, upstream.data(), count,
+                          scratch.data(), scratch.size());
+          for (unsigned w = 0; w < Vertex::numWorkers(); ++w)
+            v.compute(w);
+        }
+        poplar::storeFence(); // publish any non-temporal stores
+        if (upstream.capacity() * sizeof(FP) + scratch.capacity() * sizeof(S) >
+            kKeepBytes) {
+          std::vector<FP>().swap(upstream);
+          std::vector<S>().swap(scratch);
+        }
+      },
+      &context);
 }
 
 } // namespace
@@ -95,7 +221,14 @@ void hostLifBackward(const LifBackwardArgs &a, const LifOptions &o,
     withSurrogate(o.surrogate, [&](auto surrogate) {
       withResetMode(o.resetMode, o.resetDelay, [&](auto reset) {
         using R = decltype(reset);
-        runBackward<FP, R::mode, R::delay, decltype(surrogate)::value>(a, o, run);
+        constexpr unsigned kSurrogate = decltype(surrogate)::value;
+        if constexpr (std::is_same_v<FP, float>) {
+          if (a.linearGrad != nullptr) {
+            runBackwardThroughLinear<FP, R::mode, R::delay, kSurrogate>(a, o, run);
+            return;
+          }
+        }
+        runBackward<FP, R::mode, R::delay, kSurrogate>(a, o, run);
       });
     });
   });

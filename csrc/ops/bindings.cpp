@@ -100,6 +100,36 @@ void checkVector(const py::array &a, ElementType stateType, std::uint64_t N,
     requireWritable(a, name);
 }
 
+// The Linear layer the spikes feed, as the upstream gradient of the spikes:
+// its output gradient [T * B, K] and weight [K, in], with N = B * in.
+void checkLinearUpstream(const py::array &grad, const py::array &weight,
+                         ElementType type, std::uint64_t T, std::uint64_t N,
+                         bool withGradSpikes) {
+  if (withGradSpikes)
+    throw py::value_error("grad_spikes, linear_grad: give one upstream gradient "
+                          "of the spikes, not both");
+  if (type != ElementType::Float)
+    throw py::type_error("linear_grad: the upstream gradient through a Linear "
+                         "layer is supported for float32 layers only");
+  requireType(grad, type, "linear_grad");
+  requireContiguous(grad, "linear_grad");
+  requireType(weight, type, "linear_weight");
+  requireContiguous(weight, "linear_weight");
+  if (weight.ndim() != 2 || weight.shape(0) < 1 || weight.shape(1) < 1 ||
+      N % std::uint64_t(weight.shape(1)) != 0)
+    throw py::value_error("linear_weight: expected a [K, in] array with K >= 1 "
+                          "and in dividing the layer's N");
+  const std::uint64_t K = std::uint64_t(weight.shape(0));
+  const std::uint64_t batch = N / std::uint64_t(weight.shape(1));
+  if (grad.ndim() != 2 || std::uint64_t(grad.shape(0)) != T * batch ||
+      std::uint64_t(grad.shape(1)) != K) {
+    std::ostringstream msg;
+    msg << "linear_grad: expected shape (" << T * batch << ", " << K
+        << ") (steps x batch, outputs)";
+    throw py::value_error(msg.str());
+  }
+}
+
 LifOptions makeOptions(unsigned resetMode, bool resetDelay, unsigned surrogate,
                        double a, double b) {
   if (resetMode >= kNumResetModes)
@@ -197,7 +227,9 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
                  unsigned resetMode, bool resetDelay, unsigned surrogate,
                  double surrogateA, double surrogateB, unsigned numThreads,
                  bool debug, std::uint64_t seed,
-                 std::optional<std::uint64_t> numSteps) {
+                 std::optional<std::uint64_t> numSteps,
+                 std::optional<py::array> linearGrad,
+                 std::optional<py::array> linearWeight) {
   LifBackwardArgs a;
   static_cast<LifLayerInputs &>(a) =
       layerInputs(current, memInit, decay, threshold, graded, numSteps);
@@ -206,6 +238,15 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
   const std::uint64_t currentRows = a.constantCurrent ? 1 : T;
   if (gradSpikes)
     checkLayer(*gradSpikes, type, T, N, "grad_spikes", false);
+  if (linearGrad.has_value() != linearWeight.has_value())
+    throw py::value_error("linear_grad, linear_weight: give both or neither");
+  if (linearGrad) {
+    checkLinearUpstream(*linearGrad, *linearWeight, type, T, N, gradSpikes.has_value());
+    a.linearGrad = linearGrad->data();
+    a.linearWeight = linearWeight->data();
+    a.linearOut = std::uint64_t(linearWeight->shape(0));
+    a.linearIn = std::uint64_t(linearWeight->shape(1));
+  }
   if (gradMem)
     checkLayer(*gradMem, type, T, N, "grad_mem", false);
   if (gradMemFinal)
@@ -265,9 +306,12 @@ PYBIND11_MODULE(_host, m) {
         py::arg("surrogate"), py::arg("surrogate_a"), py::arg("surrogate_b"),
         py::arg("num_threads") = 1, py::arg("debug") = false,
         py::arg("seed") = 0, py::arg("num_steps") = py::none(),
+        py::arg("linear_grad") = py::none(), py::arg("linear_weight") = py::none(),
         "Run LifBackward over a [T, N] layer, writing the gradients. With "
         "num_steps, current and grad_current are [1, N]: a static input and "
-        "its gradient summed over steps.");
+        "its gradient summed over steps. linear_grad [T*B, K] and "
+        "linear_weight [K, in] (float32, N = B*in) give the spikes' upstream "
+        "gradient as that of a Linear layer they feed, instead of grad_spikes.");
 
   bindPlan(m);
   bindRuntime(m);

@@ -1,0 +1,163 @@
+"""ops.lif_linear (and fuse's fold of a small Linear into the Leaky before
+it): the forward is bitwise that of lif followed by F.linear, the gradients
+those of the two calls to float32 round-off, and the path steps aside where
+it does not apply."""
+import pytest
+import snntorch as snn
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import snn_ipu
+from oracle import SURROGATE_FACTORIES, close_to_round_off
+from snn_ipu import _host, ops
+
+
+def _two_calls(x, beta, threshold, mem, weight, bias, **kw):
+    spk, mem_last = ops.lif(x, beta, threshold, mem, record_mem=False, **kw)
+    return F.linear(spk, weight, bias), mem_last
+
+
+def _inputs(shape, outputs, per_neuron, seed=0):
+    torch.manual_seed(seed)
+    x = (torch.randn(shape) * 0.8 + 0.35).requires_grad_()
+    step = shape[1:]
+    beta = (torch.rand(step) * 0.5 + 0.45 if per_neuron else torch.tensor(0.9)).requires_grad_()
+    threshold = (torch.rand(step) * 0.5 + 0.75 if per_neuron
+                 else torch.tensor(1.0)).requires_grad_()
+    mem = (torch.randn(step) * 0.5).requires_grad_()
+    weight = (torch.randn(outputs, shape[-1]) * 0.3).requires_grad_()
+    bias = torch.randn(outputs).requires_grad_()
+    return x, beta, threshold, mem, weight, bias
+
+
+@pytest.mark.parametrize("shape,outputs", [((7, 5, 33), 10), ((4, 3, 2, 300), 3),
+                                           ((6, 2, 2100), 32), ((3, 1, 1), 1)])
+@pytest.mark.parametrize("per_neuron", [False, True])
+@pytest.mark.parametrize("reset,delay", [("subtract", True), ("zero", False), ("none", True)])
+@pytest.mark.parametrize("surrogate", ["atan", "sigmoid"])
+def test_equals_lif_then_linear(shape, outputs, per_neuron, reset, delay, surrogate):
+    results = []
+    for fn in (ops.lif_linear, _two_calls):
+        x, beta, threshold, mem, weight, bias = _inputs(shape, outputs, per_neuron)
+        kw = dict(spike_grad=SURROGATE_FACTORIES[surrogate](), reset_mechanism=reset,
+                  reset_delay=delay)
+        out, mem_last = fn(x, beta, threshold, mem, weight, bias, **kw)
+        # Both outputs carry gradient: the Linear's and the final membrane's.
+        (out.pow(2).sum() + mem_last.pow(2).sum()).backward()
+        results.append((out, mem_last, [t.grad for t in (x, beta, threshold, mem, weight,
+                                                          bias)]))
+    (out, mem_last, grads), (out_ref, mem_ref, grads_ref) = results
+    assert out.shape == out_ref.shape == (*shape[:-1], outputs)
+    assert torch.equal(out, out_ref) and torch.equal(mem_last, mem_ref)
+    for g, g_ref in zip(grads, grads_ref):
+        close_to_round_off(g, g_ref)
+
+
+def test_static_input_and_no_parameter_gradients():
+    torch.manual_seed(2)
+    cur = torch.randn(16, 300) * 0.5 + 0.4
+    weight = torch.randn(10, 300) * 0.2
+    results = []
+    for fn in (ops.lif_linear, _two_calls):
+        x = cur.clone().requires_grad_()
+        w = weight.clone().requires_grad_()
+        out, _ = fn(x, 0.9, 1.0, None, w, None, num_steps=25)
+        out.pow(2).sum().backward()
+        results.append((out, x.grad, w.grad))
+    for a, b in zip(*results):
+        close_to_round_off(a, b)
+    assert torch.equal(results[0][0], results[1][0])
+
+
+def test_only_the_final_membrane_carries_gradient():
+    x, beta, threshold, mem, weight, bias = _inputs((5, 4, 20), 6, per_neuron=False)
+    out, mem_last = ops.lif_linear(x, beta, threshold, mem, weight, bias)
+    mem_last.sum().backward()
+    x2 = x.detach().clone().requires_grad_()
+    _, mem_ref = ops.lif(x2, beta.detach(), threshold.detach(), mem.detach(), record_mem=False)
+    mem_ref.sum().backward()
+    close_to_round_off(x.grad, x2.grad)
+    assert weight.grad is None and bias.grad is None
+
+
+@pytest.mark.parametrize("case", ["too_many_outputs", "float64", "mismatched_features"])
+def test_steps_aside_where_it_does_not_apply(case):
+    x = torch.randn(4, 3, 8)
+    weight = torch.randn(ops.LIF_LINEAR_MAX_OUTPUTS + 1 if case == "too_many_outputs" else 4,
+                         5 if case == "mismatched_features" else 8)
+    if case == "float64":
+        x, weight = x.double(), weight.double()
+    assert ops.lif_linear(x, 0.9, 1.0, None, weight, None) is None
+
+
+def test_binding_checks_the_linear_upstream():
+    T, B, IN, K = 3, 2, 5, 4
+    n = B * IN
+    f32 = dict(dtype=torch.float32)
+    layer = [torch.rand(T, n, **f32), torch.zeros(n, **f32)] + [torch.ones(1, **f32)] * 3
+    outs = [torch.empty(T, n, **f32), torch.empty(n, **f32)]
+
+    def call(grad, weight, grad_spikes=None):
+        arrays = [t.numpy() for t in layer]
+        _host.lif_backward(*arrays, grad_spikes, None, None, *[t.numpy() for t in outs],
+                           None, None, None, 0, True, 0, 2.0, 0.0, 1, False, 0, None,
+                           grad, weight)
+
+    good_grad, good_weight = torch.randn(T * B, K).numpy(), torch.randn(K, IN).numpy()
+    call(good_grad, good_weight)  # accepted
+    with pytest.raises(ValueError, match="linear_grad: expected shape"):
+        call(torch.randn(T * B + 1, K).numpy(), good_weight)
+    with pytest.raises(ValueError, match="linear_weight"):
+        call(good_grad, torch.randn(K, 3).numpy())  # 3 does not divide N = 10
+    with pytest.raises(ValueError, match="not both"):
+        call(good_grad, good_weight, grad_spikes=torch.randn(T, n).numpy())
+    with pytest.raises(ValueError, match="give both or neither"):
+        call(good_grad, None)
+
+
+def _mlp(seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Flatten(), nn.Linear(64, 40), snn.Leaky(beta=0.9, init_hidden=True),
+                         nn.Linear(40, 10), snn.Leaky(beta=0.8, init_hidden=True, output=True))
+
+
+def test_fuse_folds_a_small_linear_into_the_leaky_before_it():
+    model = snn_ipu.fuse(_mlp())
+    model.reset_hidden()
+    spk, _ = model(torch.rand(8, 1, 8, 8), num_steps=6)
+    seen, stack = set(), [spk.grad_fn]
+    while stack:
+        fn = stack.pop()
+        if fn is not None and fn not in seen:
+            seen.add(fn)
+            stack.extend(f for f, _ in fn.next_functions)
+    assert "LifLinearFunctionBackward" in {type(f).__name__ for f in seen}
+
+
+def test_fuse_keeps_a_hooked_linear_a_call_of_its_own():
+    model = _mlp()
+    calls = []
+    model[3].register_forward_hook(lambda module, args, out: calls.append(out.shape))
+    fused = snn_ipu.fuse(model)
+    fused.reset_hidden()
+    fused(torch.rand(8, 1, 8, 8), num_steps=6)
+    assert calls == [torch.Size([48, 10])]  # the hook ran, once, on the folded batch
+
+
+@pytest.mark.parametrize("static", [False, True])
+def test_debug_mode_gives_identical_results(static):
+    # Debug mode poisons the outputs with NaN and shuffles the work items;
+    # the blocks of the Linear path must still cover every neuron once.
+    results = []
+    for debug in (False, True):
+        x, beta, threshold, mem, weight, bias = _inputs((6, 7, 500), 10, per_neuron=True, seed=4)
+        if static:
+            x = x[0].detach().requires_grad_()
+        with snn_ipu.debug_mode(debug):
+            out, mem_last = ops.lif_linear(x, beta, threshold, mem, weight, bias,
+                                           num_steps=6 if static else None)
+            (out.pow(2).sum() + mem_last.sum()).backward()
+        results.append([out, mem_last] + [t.grad for t in (x, beta, threshold, mem)])
+    for a, b in zip(*results):
+        assert torch.equal(a, b)
