@@ -144,6 +144,6 @@ def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, th
     if through_linear:
         # Each thread's block of the upstream gradient (T x one chunk per
         # vertex worker) and a vertex scratch of its own.
-        return total + threads * (steps * 6 * plan.chunk_neurons * element
+        return total + threads * (steps * plan.workers_per_tile * plan.chunk_neurons * element
                                   + plan.backward_scratch_elements * state)
     return total + plan.backward_scratch_elements * plan.tiles_used * state

@@ -143,17 +143,22 @@ def _check_layers(layers):
 
 def _folds_into_leaky(layer: nn.Module) -> bool:
     """A Linear after a Leaky runs with it as one node (ops.lif_linear) when
-    it is small and plain: exactly nn.Linear, with no hooks (which a direct
-    call of its function would skip), and only while gradients are recorded
-    (that is what the fold speeds up)."""
-    return (type(layer) is nn.Linear and layer.out_features <= ops.LIF_LINEAR_MAX_OUTPUTS
-            and not layer._forward_hooks and not layer._forward_pre_hooks
-            and not _global_module_hooks() and torch.is_grad_enabled())
+    it is small and plain: exactly nn.Linear, with no forward or backward
+    hooks (which the fold, never calling the module, would skip), and only
+    while gradients are recorded (that is what the fold speeds up)."""
+    return (type(layer) is nn.Linear and 1 <= layer.out_features <= ops.LIF_LINEAR_MAX_OUTPUTS
+            and not _has_hooks(layer) and torch.is_grad_enabled())
 
 
-def _global_module_hooks() -> bool:
+def _has_hooks(layer: nn.Module) -> bool:
+    """Forward or backward hooks on the layer or on every module."""
     from torch.nn.modules import module as module_impl
-    return bool(module_impl._global_forward_hooks or module_impl._global_forward_pre_hooks)
+    own = (layer._forward_hooks, layer._forward_pre_hooks, layer._backward_hooks,
+           getattr(layer, "_backward_pre_hooks", None))
+    every = (module_impl._global_forward_hooks, module_impl._global_forward_pre_hooks,
+             module_impl._global_backward_hooks,
+             getattr(module_impl, "_global_backward_pre_hooks", None))
+    return any(bool(hooks) for hooks in own + every)
 
 
 def _hoistable(layer: nn.Module) -> bool:

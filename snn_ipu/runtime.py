@@ -49,6 +49,14 @@ def compiling() -> bool:
     return bool(is_compiling is not None and is_compiling())
 
 
+def autocast_cpu() -> bool:
+    """Whether torch.autocast is on for CPU ops here."""
+    try:
+        return torch.is_autocast_enabled("cpu")
+    except TypeError:  # torch < 2.4 takes no device type
+        return torch.is_autocast_cpu_enabled()
+
+
 def debug_enabled() -> bool:
     return _debug
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <mutex>
 #include <type_traits>
 #include <vector>
 
@@ -117,20 +119,21 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
   runVertices(plan, vertices, run);
 }
 
-// rows[t * count + v] = the upstream gradient of spike (t, begin + v) through
-// the Linear layer the spikes feed (LifBackwardArgs::linearGrad): a sum over
-// its K outputs, in order, of output gradient times weight (fused
-// multiply-adds: the sum differs from a matmul library's only in rounding).
+// rows[t * rowStride + v] for v < count: the upstream gradient of spike
+// (t, begin + v) through the Linear layer the spikes feed
+// (LifBackwardArgs::linearGrad), a sum over its K outputs, in order, of
+// output gradient times weight (fused multiply-adds where the target has
+// them: the sum differs from a matmul library's only in rounding).
 template <typename FP>
 void expandLinearUpstream(const LifBackwardArgs &a, std::uint64_t begin,
-                          std::uint64_t count, FP *rows) {
+                          std::uint64_t count, FP *rows, std::uint64_t rowStride) {
   const FP *grad = static_cast<const FP *>(a.linearGrad);
   const FP *weight = static_cast<const FP *>(a.linearWeight);
   const std::uint64_t K = a.linearOut, in = a.linearIn;
   const std::uint64_t batch = a.numNeurons / in;
   for (std::uint64_t t = 0; t < a.numSteps; ++t) {
-    FP *row = rows + t * count;
-    // The block's neurons run over one or more batch rows b: a run of
+    FP *row = rows + t * rowStride;
+    // The neurons run over one or more batch rows b: a run of
     // consecutive features n per b.
     for (std::uint64_t v = 0; v < count;) {
       const std::uint64_t neuron = begin + v, b = neuron / in, n = neuron % in;
@@ -145,23 +148,49 @@ void expandLinearUpstream(const LifBackwardArgs &a, std::uint64_t begin,
         const FP gk = g[k];
         const FP *wk = weight + k * in + n;
         for (std::uint64_t i = 0; i < run; ++i)
+#ifdef FP_FAST_FMAF
           out[i] = std::fma(gk, wk[i], out[i]);
+#else // a library call per element where the target has no FMA instruction
+          out[i] = out[i] + gk * wk[i];
+#endif
       }
       v += run;
     }
   }
 }
 
+// The per-thread buffers of the Linear path: kept across calls, since
+// allocating them per item would pay the page faults of fresh memory every
+// time, but freed after an item that needed more than kKeepBytes (long T).
+struct ThroughLinearBuffers {
+  std::vector<float> upstream; // T x block of upstream spike gradient
+  std::vector<float> scratch;  // one vertex's recomputed membranes
+  static constexpr std::size_t kKeepBytes = std::size_t(8) << 20;
+
+  static ThroughLinearBuffers &ofThisThread() {
+    thread_local ThroughLinearBuffers buffers;
+    return buffers;
+  }
+  void releaseIfLarge() {
+    if ((upstream.capacity() + scratch.capacity()) * sizeof(float) > kKeepBytes) {
+      std::vector<float>().swap(upstream);
+      std::vector<float>().swap(scratch);
+    }
+  }
+};
+
 // The backward when the spikes feed a Linear layer: each (tile, worker) item
-// walks its neurons in blocks of one chunk per vertex worker, forms the
-// block's upstream gradient (T x block) in a buffer of its thread, and runs a
-// vertex over the block while that buffer is still in cache. This replaces
-// writing the Linear layer's [T, N] input gradient to memory and reading it
-// back.
+// walks its neurons in blocks of one chunk per vertex worker and runs a
+// vertex over each block, worker by worker; before each worker it forms that
+// worker's part of the upstream gradient (T x one chunk) in a buffer of its
+// thread, so that the vertex reads it back from cache. This replaces writing
+// the Linear layer's [T, N] input gradient to memory and reading it back.
+// (In debug mode the items are shuffled as usual, but the workers of a block
+// run in order.)
 template <typename FP, unsigned ResetMode, bool ResetDelay, unsigned Surrogate>
 void runBackwardThroughLinear(const LifBackwardArgs &a, const LifOptions &o,
                               const HostRunOptions &run) {
-  using S = StateType<FP>;
+  static_assert(std::is_same_v<FP, float>, "the Linear path is float32 only");
   using Vertex = LifBackward<FP, ResetMode, ResetDelay, Surrogate>;
   const LifPlan plan = hostPlan(a.numSteps, a.numNeurons, a.type, run);
   const std::uint64_t block =
@@ -174,42 +203,53 @@ void runBackwardThroughLinear(const LifBackwardArgs &a, const LifOptions &o,
     const LifPlan &plan;
     const BackwardLayer<FP> &layer;
     std::uint64_t block;
-  } context{a, plan, layer, block};
+    // An exception must not leave a worker thread (std::terminate): the
+    // first one is kept and rethrown on the calling thread.
+    std::mutex errorMutex;
+    std::exception_ptr error;
+  } context{a, plan, layer, block, {}, nullptr};
   runWorkItems(
       workItemOrder(plan, run), run.numThreads, plan.config.workersPerTile,
       [](void *c, std::uint64_t tile, unsigned worker) {
-        const Context &x = *static_cast<const Context *>(c);
-        const WorkerRange range =
-            workerRange(x.plan.tileNeurons(tile), worker,
-                        x.plan.config.workersPerTile, kWorkerGrain<FP>);
-        // Kept per thread across calls: allocating them per item would pay
-        // the page faults of fresh memory every time. Not when large (long
-        // T): those are freed after the item, not held for the process.
-        thread_local std::vector<FP> upstream;
-        thread_local std::vector<S> scratch;
-        constexpr std::size_t kKeepBytes = std::size_t(8) << 20;
-        upstream.resize(x.a.numSteps * x.block);
-        scratch.resize(x.plan.backwardScratchElements);
-        for (std::uint64_t first = range.begin; first < range.end;
-             first += x.block) {
-          const std::uint64_t begin = x.plan.tileBegin(tile) + first;
-          const std::uint64_t count =
-              std::min<std::uint64_t>(x.block, range.end - first);
-          expandLinearUpstream<FP>(x.a, begin, count, upstream.data());
-          Vertex v;
-          x.layer.connect(v, begin, count, upstream.data(), count,
-                          scratch.data(), scratch.size());
-          for (unsigned w = 0; w < Vertex::numWorkers(); ++w)
-            v.compute(w);
-        }
-        poplar::storeFence(); // publish any non-temporal stores
-        if (upstream.capacity() * sizeof(FP) + scratch.capacity() * sizeof(S) >
-            kKeepBytes) {
-          std::vector<FP>().swap(upstream);
-          std::vector<S>().swap(scratch);
+        Context &x = *static_cast<Context *>(c);
+        try {
+          const WorkerRange range =
+              workerRange(x.plan.tileNeurons(tile), worker,
+                          x.plan.config.workersPerTile, kWorkerGrain<FP>);
+          ThroughLinearBuffers &buffers = ThroughLinearBuffers::ofThisThread();
+          buffers.upstream.resize(x.a.numSteps * x.block);
+          buffers.scratch.resize(x.plan.backwardScratchElements);
+          for (std::uint64_t first = range.begin; first < range.end;
+               first += x.block) {
+            const std::uint64_t begin = x.plan.tileBegin(tile) + first;
+            const std::uint64_t count =
+                std::min<std::uint64_t>(x.block, range.end - first);
+            Vertex v;
+            x.layer.connect(v, begin, count, buffers.upstream.data(), count,
+                            buffers.scratch.data(), buffers.scratch.size());
+            for (unsigned w = 0; w < Vertex::numWorkers(); ++w) {
+              // The vertex's own division of the block among its workers.
+              const WorkerRange part = workerRange(
+                  unsigned(count), w, Vertex::numWorkers(), kWorkerGrain<FP>);
+              if (part.begin == part.end)
+                continue;
+              expandLinearUpstream<FP>(x.a, begin + part.begin,
+                                       part.end - part.begin,
+                                       buffers.upstream.data() + part.begin, count);
+              v.compute(w);
+            }
+          }
+          poplar::storeFence(); // publish any non-temporal stores
+          buffers.releaseIfLarge();
+        } catch (...) {
+          const std::lock_guard<std::mutex> lock(x.errorMutex);
+          if (!x.error)
+            x.error = std::current_exception();
         }
       },
       &context);
+  if (context.error)
+    std::rethrow_exception(context.error);
 }
 
 } // namespace

@@ -121,8 +121,9 @@ void checkLinearUpstream(const py::array &grad, const py::array &weight,
                           "and in dividing the layer's N");
   const std::uint64_t K = std::uint64_t(weight.shape(0));
   const std::uint64_t batch = N / std::uint64_t(weight.shape(1));
-  if (grad.ndim() != 2 || std::uint64_t(grad.shape(0)) != T * batch ||
-      std::uint64_t(grad.shape(1)) != K) {
+  // rows / batch == T, not rows == T * batch, which could wrap.
+  if (grad.ndim() != 2 || std::uint64_t(grad.shape(0)) % batch != 0 ||
+      std::uint64_t(grad.shape(0)) / batch != T || std::uint64_t(grad.shape(1)) != K) {
     std::ostringstream msg;
     msg << "linear_grad: expected shape (" << T * batch << ", " << K
         << ") (steps x batch, outputs)";
