@@ -24,7 +24,7 @@ from snntorch import functional as SF
 
 from ._measure import interleaved_medians
 from .bench import machine_description
-from .models import NUM_STEPS, SeedTutorialNet, seed_sequential
+from .models import NUM_STEPS, seed_sequential
 from .train import FusedRunner, SnnTorchRunner, adam, fused_adam_available
 
 OPTIMIZERS = {"fused Adam": True, "for-loop Adam": False}

@@ -188,6 +188,7 @@ def lif_linear(input_: torch.Tensor, beta, threshold, mem, weight: torch.Tensor,
     return _lif_kernel(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay,
                        spec, threads, False, num_steps, linear=(weight, bias))
 
+
 def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, threads,
                 record_mem, num_steps, linear=None):
     rows = x.shape[0]  # T, or 1 for a static input
