@@ -90,6 +90,12 @@ def _cancelling_graded_paths(options):
     return not options.get("delay", True) and options.get("reset", "subtract") != "none"
 
 
+def requiring_grad(args):
+    """The names of the tensor arguments that require grad."""
+    return [name for name, value in args.items()
+            if isinstance(value, torch.Tensor) and value.requires_grad]
+
+
 def check_against_snntorch(args, grad_names, options, seed=0):
     """Compare ops.lif with the oracle on `args` (dict: input_, beta and
     optionally threshold, mem, graded_spikes_factor); differentiate with

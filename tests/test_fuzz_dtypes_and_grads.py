@@ -9,7 +9,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lif_compare import check_against_snntorch
+from lif_compare import check_against_snntorch, requiring_grad
 from oracle import SURROGATE_FACTORIES
 
 FLOATS = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
@@ -53,7 +53,5 @@ def dtype_cases(draw):
 @given(dtype_cases())
 def test_dtypes_and_grad_subsets_match_snntorch(case):
     args, options = case
-    grad_names = [name for name, value in args.items()
-                  if isinstance(value, torch.Tensor) and value.requires_grad]
-    check_against_snntorch(args, grad_names, options)
+    check_against_snntorch(args, requiring_grad(args), options)
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import snn_ipu
-from lif_compare import check_against_snntorch
+from lif_compare import check_against_snntorch, requiring_grad
 from oracle import SURROGATE_FACTORIES, close_to_round_off, snntorch_lif
 
 STEP = (3, 4)  # one time step's shape for the 3-D layouts
@@ -87,9 +87,7 @@ def layout_cases(draw):
 @given(layout_cases())
 def test_layouts_match_snntorch(case):
     args, options = case
-    grad_names = [name for name, value in args.items()
-                  if isinstance(value, torch.Tensor) and value.requires_grad]
-    check_against_snntorch(args, grad_names, options)
+    check_against_snntorch(args, requiring_grad(args), options)
 
 
 @pytest.mark.parametrize("kind", ["transposed", "strided", "expanded_over_time",
