@@ -93,10 +93,7 @@ private:
     constexpr unsigned W = kMaxChunkNeurons<S>;
     ChunkParam<SharedParams, W, S> b, th, g;
     S u0[W];
-    loadParam(decay, first, count, b);
-    clampDecay(b, count);
-    loadParam(threshold, first, count, th);
-    loadParam(graded, first, count, g);
+    loadChunkParams(decay, threshold, graded, first, count, b, th, g);
     for (unsigned v = 0; v < count; ++v)
       u0[v] = memInit[first + v];
     // memRecord[t*width + v] = U_t; with reset_delay=False, preRecord = V_t.

@@ -64,6 +64,22 @@ inline void clampDecay(ChunkParam<true, W, S> &decay, unsigned) {
   decay.value = clampDecay(decay.value);
 }
 
+// A chunk's beta (clamped), threshold and graded factor: what both vertices
+// read first.
+template <bool Shared, unsigned W, typename S, typename DecayField,
+          typename ThresholdField, typename GradedField>
+inline void loadChunkParams(const DecayField &decay,
+                            const ThresholdField &threshold,
+                            const GradedField &graded, std::size_t first,
+                            unsigned count, ChunkParam<Shared, W, S> &b,
+                            ChunkParam<Shared, W, S> &th,
+                            ChunkParam<Shared, W, S> &g) {
+  loadParam(decay, first, count, b);
+  clampDecay(b, count);
+  loadParam(threshold, first, count, th);
+  loadParam(graded, first, count, g);
+}
+
 // Elements row[first .. first + count) as the state type S: the row itself
 // when its elements are S, else converted into `buffer` (half rows). A plain
 // loop (what popc compiles); the host shim overloads it for half rows with
