@@ -20,12 +20,6 @@ AVAILABLE = hasattr(torch.library, "custom_op") and hasattr(torch.library, "regi
 Tensor = torch.Tensor
 
 
-def _config(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b, num_threads,
-            record_mem, num_steps) -> KernelConfig:
-    return KernelConfig(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
-                        num_threads, record_mem, num_steps)
-
-
 if AVAILABLE:
 
     @torch.library.custom_op("snn_ipu::lif_forward", mutates_args=())
@@ -33,8 +27,8 @@ if AVAILABLE:
                     graded: Tensor, reset_mode: int, reset_delay: bool, surrogate: int,
                     surrogate_a: float, surrogate_b: float, num_threads: int,
                     record_mem: bool, num_steps: Optional[int]) -> Tuple[Tensor, Tensor, Tensor]:
-        config = _config(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
-                         num_threads, record_mem, num_steps)
+        config = KernelConfig(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
+                              num_threads, record_mem, num_steps)
         return _kernels.forward(current, mem_init, decay, threshold, graded, config)
 
     @lif_forward.register_fake
@@ -52,8 +46,8 @@ if AVAILABLE:
                      surrogate: int, surrogate_a: float, surrogate_b: float, num_threads: int,
                      record_mem: bool, num_steps: Optional[int], param_grads: bool
                      ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
-        config = _config(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
-                         num_threads, record_mem, num_steps)
+        config = KernelConfig(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
+                              num_threads, record_mem, num_steps)
         return _kernels.backward(current, mem_init, decay, threshold, graded, grad_spikes,
                                  grad_mem, grad_mem_final, config, param_grads)
 

@@ -67,7 +67,7 @@ def peak_tensor_bytes(fn) -> int:
     from . import runtime
 
     pool_before = runtime.cache_stats()["in_use_bytes"]
-    if hasattr(runtime, "_host") and runtime._host() is not None:
+    if runtime._host() is not None:
         runtime._host().pool_reset_peak()
     with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
         fn()

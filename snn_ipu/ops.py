@@ -63,7 +63,8 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         num_threads: host threads; default ``torch.get_num_threads()``.
 
     Returns:
-        ``(spk, mem_rec)``, both shaped like ``input_``; with
+        ``(spk, mem_rec)``, both shaped like ``input_`` (``[num_steps,
+        *input_.shape]`` for a static input); with
         ``record_mem=False``, ``(spk, mem_last)`` where ``mem_last`` is the
         membrane after the last step, shaped like one step. Gradients flow to
         ``input_``, ``mem``, ``beta``, ``threshold`` and
@@ -78,7 +79,6 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
                            reset_delay, graded_spikes_factor, record_mem, num_steps,
                            num_threads)
     step_shape = x.shape[1:]
-    compute_dtype = x.dtype if x.dtype in _KERNEL_DTYPES else None
     if reason is None and x.numel() > 0 and _ipu.is_tracing():  # PopTorch: the PopART op
         return _ipu.lif(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay, spec,
                         record_mem, num_steps)
@@ -87,7 +87,7 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         reason = f"input_ is on {x.device}; the host kernels run on CPU tensors"
     if reason is None and _host is None:
         reason = "the host backend is not built (install with `pip install .`)"
-    if reason is None and compute_dtype is not None and x.numel() > 0:
+    if reason is None and x.numel() > 0:
         return _lif_kernel(x, beta_t, threshold_t, graded_t, mem_t, reset_mode,
                            reset_delay, spec, threads, record_mem, num_steps)
     if reason is not None:

@@ -10,6 +10,7 @@ same batches) side by side.
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 
 import torch
@@ -51,6 +52,7 @@ def batches(n, batch_size, generator):
     return [order[i:i + batch_size] for i in range(0, n, batch_size)]
 
 
+@functools.lru_cache(maxsize=None)
 def fused_adam_available() -> bool:
     """torch's fused Adam runs on CPU tensors from torch 2.4 on."""
     try:
