@@ -4,8 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
-#include <mutex>
+#include <memory>
 #include <type_traits>
 #include <vector>
 
@@ -106,14 +105,18 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
     layer.poisonOutputs();
   const FP *gradSpikes = static_cast<const FP *>(a.gradSpikes);
   const std::uint64_t scratchPerTile = plan.backwardScratchElements;
-  std::vector<S> scratch(scratchPerTile * plan.tilesUsed);
+  // Not zeroed: every vertex writes its scratch before reading it (in debug
+  // mode it starts as NaN, so that a read before the write would show).
+  const std::unique_ptr<S[]> scratch(new S[scratchPerTile * plan.tilesUsed]);
+  if (run.debug)
+    fillNaN<S>(scratch.get(), scratchPerTile * plan.tilesUsed);
   std::vector<LifBackward<FP, ResetMode, ResetDelay, Surrogate>> vertices(
       plan.tilesUsed);
   for (std::uint64_t tile = 0; tile < plan.tilesUsed; ++tile) {
     const std::uint64_t begin = plan.tileBegin(tile);
     layer.connect(vertices[tile], begin, plan.tileNeurons(tile),
                   gradSpikes != nullptr ? gradSpikes + begin : nullptr,
-                  a.numNeurons, scratch.data() + tile * scratchPerTile,
+                  a.numNeurons, scratch.get() + tile * scratchPerTile,
                   scratchPerTile);
   }
   runVertices(plan, vertices, run);
@@ -203,53 +206,41 @@ void runBackwardThroughLinear(const LifBackwardArgs &a, const LifOptions &o,
     const LifPlan &plan;
     const BackwardLayer<FP> &layer;
     std::uint64_t block;
-    // An exception must not leave a worker thread (std::terminate): the
-    // first one is kept and rethrown on the calling thread.
-    std::mutex errorMutex;
-    std::exception_ptr error;
-  } context{a, plan, layer, block, {}, nullptr};
+  } context{a, plan, layer, block};
   runWorkItems(
       workItemOrder(plan, run), run.numThreads, plan.config.workersPerTile,
       [](void *c, std::uint64_t tile, unsigned worker) {
-        Context &x = *static_cast<Context *>(c);
-        try {
-          const WorkerRange range =
-              workerRange(x.plan.tileNeurons(tile), worker,
-                          x.plan.config.workersPerTile, kWorkerGrain<FP>);
-          ThroughLinearBuffers &buffers = ThroughLinearBuffers::ofThisThread();
-          buffers.upstream.resize(x.a.numSteps * x.block);
-          buffers.scratch.resize(x.plan.backwardScratchElements);
-          for (std::uint64_t first = range.begin; first < range.end;
-               first += x.block) {
-            const std::uint64_t begin = x.plan.tileBegin(tile) + first;
-            const std::uint64_t count =
-                std::min<std::uint64_t>(x.block, range.end - first);
-            Vertex v;
-            x.layer.connect(v, begin, count, buffers.upstream.data(), count,
-                            buffers.scratch.data(), buffers.scratch.size());
-            for (unsigned w = 0; w < Vertex::numWorkers(); ++w) {
-              // The vertex's own division of the block among its workers.
-              const WorkerRange part = workerRange(
-                  unsigned(count), w, Vertex::numWorkers(), kWorkerGrain<FP>);
-              if (part.begin == part.end)
-                continue;
-              expandLinearUpstream<FP>(x.a, begin + part.begin,
-                                       part.end - part.begin,
-                                       buffers.upstream.data() + part.begin, count);
-              v.compute(w);
-            }
+        const Context &x = *static_cast<const Context *>(c);
+        const WorkerRange range =
+            workerRange(x.plan.tileNeurons(tile), worker,
+                        x.plan.config.workersPerTile, kWorkerGrain<FP>);
+        ThroughLinearBuffers &buffers = ThroughLinearBuffers::ofThisThread();
+        buffers.upstream.resize(x.a.numSteps * x.block);
+        buffers.scratch.resize(x.plan.backwardScratchElements);
+        for (std::uint64_t first = range.begin; first < range.end;
+             first += x.block) {
+          const std::uint64_t begin = x.plan.tileBegin(tile) + first;
+          const std::uint64_t count =
+              std::min<std::uint64_t>(x.block, range.end - first);
+          Vertex v;
+          x.layer.connect(v, begin, count, buffers.upstream.data(), count,
+                          buffers.scratch.data(), buffers.scratch.size());
+          for (unsigned w = 0; w < Vertex::numWorkers(); ++w) {
+            // The vertex's own division of the block among its workers.
+            const WorkerRange part = workerRange(
+                unsigned(count), w, Vertex::numWorkers(), kWorkerGrain<FP>);
+            if (part.begin == part.end)
+              continue;
+            expandLinearUpstream<FP>(x.a, begin + part.begin,
+                                     part.end - part.begin,
+                                     buffers.upstream.data() + part.begin, count);
+            v.compute(w);
           }
-          poplar::storeFence(); // publish any non-temporal stores
-          buffers.releaseIfLarge();
-        } catch (...) {
-          const std::lock_guard<std::mutex> lock(x.errorMutex);
-          if (!x.error)
-            x.error = std::current_exception();
         }
+        poplar::storeFence(); // publish any non-temporal stores
+        buffers.releaseIfLarge();
       },
       &context);
-  if (context.error)
-    std::rethrow_exception(context.error);
 }
 
 } // namespace

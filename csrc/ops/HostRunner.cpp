@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
+#include <mutex>
 #include <numeric>
 #include <random>
 
@@ -49,7 +51,7 @@ LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
   const std::uint64_t minTiles =
       numNeurons / kMaxHostTileNeurons + (numNeurons % kMaxHostTileNeurons != 0);
   config.numTiles = std::max(tiles, minTiles);
-  config.workersPerTile = 6; // poplar::MultiVertex::numWorkers() in the shim
+  config.workersPerTile = poplar::MultiVertex::numWorkers();
   config.bytesPerTile = std::numeric_limits<std::uint64_t>::max();
   config.chunkNeurons = hostChunkNeurons(numSteps == 0 ? 1 : numSteps, type);
   return planLif(numSteps, numNeurons, type, config);
@@ -87,11 +89,23 @@ void runWorkItems(const std::vector<std::uint64_t> &order, unsigned numThreads,
                   void (*call)(void *context, std::uint64_t tile,
                                unsigned worker),
                   void *context) {
+  // An exception must not leave a worker thread (OpenMP would terminate the
+  // process): the first one is kept and rethrown here, on the caller's.
+  std::mutex errorMutex;
+  std::exception_ptr error;
   parallelFor(order.size(), numThreads, [&](std::size_t i) {
     const std::uint64_t item = order[i];
-    call(context, item / workersPerTile,
-         static_cast<unsigned>(item % workersPerTile));
+    try {
+      call(context, item / workersPerTile,
+           static_cast<unsigned>(item % workersPerTile));
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(errorMutex);
+      if (!error)
+        error = std::current_exception();
+    }
   });
+  if (error)
+    std::rethrow_exception(error);
 }
 
 } // namespace snn_ipu
