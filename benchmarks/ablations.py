@@ -1,0 +1,131 @@
+"""Side measurements quoted in RESULTS.md, each timed interleaved in one process.
+
+    python benchmarks/ablations.py
+
+1. The seed's training step (fuse, fused Adam) with and without fc2 folded
+   into the hidden Leaky's backward (ops.lif_linear).
+2. torch's own 256 MiB copy and add on one thread and on two: how far the
+   memory system lets a second thread help, for scale against the kernels.
+3. Where snn_ipu's [25, 128, 1000] forward + backward goes when each call
+   starts with cold caches (the bench's round-robin with snnTorch, the
+   compiled loop and a large copy): the two kernel calls against the whole.
+"""
+import copy
+import sys
+import time
+
+import torch
+from snntorch import functional as SF
+
+from snn_ipu import _baselines, _kernels, ops
+from snn_ipu._measure import CopyProbe, interleaved_medians
+from snn_ipu.models import seed_sequential
+from snn_ipu.train import FusedRunner, adam
+
+
+def fold_on_and_off(repeats=41):
+    torch.manual_seed(0)
+    seq = seed_sequential(784)
+    x, y = torch.rand(128, 1, 784), torch.randint(10, (128,))
+    limit = ops.LIF_LINEAR_MAX_OUTPUTS
+
+    def step_of(fold):
+        runner = FusedRunner(copy.deepcopy(seq), 25)
+        optimizer, loss_fn = adam(runner.model.parameters(), 1e-3), SF.ce_count_loss()
+
+        def step():
+            ops.LIF_LINEAR_MAX_OUTPUTS = limit if fold else 0
+            loss = loss_fn(runner.spikes(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        return step
+
+    medians = interleaved_medians({"fold": step_of(True), "no fold": step_of(False)},
+                                  repeats, warmup=3)
+    ops.LIF_LINEAR_MAX_OUTPUTS = limit
+    return medians
+
+
+def copy_thread_scaling(repeats=9):
+    src, other, dst = torch.ones(64 << 20), torch.randn(64 << 20), torch.empty(64 << 20)
+    threads = torch.get_num_threads()
+
+    def on(n, fn):
+        def run():
+            torch.set_num_threads(n)
+            fn()
+        return run
+
+    fns = {f"{op}, {n} thread(s)": on(n, fn) for n in (1, threads)
+           for op, fn in (("copy", lambda: dst.copy_(src)),
+                          ("add", lambda: torch.add(src, other, out=dst)))}
+    medians = interleaved_medians(fns, repeats, warmup=1)
+    torch.set_num_threads(threads)
+    return medians
+
+
+def cold_call_breakdown(repeats=25):
+    shape = (25, 128, 1000)
+    gen = torch.Generator().manual_seed(0)
+    current = torch.randn(shape, generator=gen) * 0.6 + 0.25
+    grad = torch.randn(shape, generator=gen)
+    kernel_seconds = []
+    host = _kernels.require_host()
+
+    class Timed:  # the host module, with its two kernels timed
+        def __getattr__(self, name):
+            fn = getattr(host, name)
+            if not name.startswith("lif_"):
+                return fn
+
+            def timed(*args):
+                start = time.perf_counter()
+                result = fn(*args)
+                kernel_seconds[-1] += time.perf_counter() - start
+                return result
+            return timed
+
+    def step_of(run):
+        x = current.clone().requires_grad_()
+
+        def step():
+            x.grad = None
+            run(x).backward(grad)
+        return step
+
+    ours = step_of(_baselines.fused())
+    whole = []
+
+    def timed_ours():
+        kernel_seconds.append(0.0)
+        start = time.perf_counter()
+        ours()
+        whole.append(time.perf_counter() - start)
+
+    require_host = _kernels.require_host
+    _kernels.require_host = Timed
+    try:
+        interleaved_medians({"snn_ipu": timed_ours, "snnTorch": step_of(_baselines.snntorch_leaky()),
+                             "compiled": step_of(_baselines.compiled_loop()),
+                             "copy": CopyProbe()}, repeats, warmup=3)
+    finally:
+        _kernels.require_host = require_host
+    kernels = sorted(kernel_seconds[3:])[len(kernel_seconds[3:]) // 2]
+    total = sorted(whole[3:])[len(whole[3:]) // 2]
+    return {"whole call": total, "the two kernels": kernels}
+
+
+def main():
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {sys.platform}")
+    for title, fn in (("training step, fold of fc2 on and off", fold_on_and_off),
+                      ("torch copy and add, thread scaling", copy_thread_scaling),
+                      ("[25, 128, 1000] forward + backward, cold caches", cold_call_breakdown)):
+        medians = fn()
+        print(title + ":")
+        for name, seconds in medians.items():
+            print(f"  {name:<28} {seconds * 1e3:8.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
