@@ -258,7 +258,7 @@ def test_shared_parameters_equal_the_same_values_per_neuron(reset, delay, surrog
     # (values held in registers); the same values expanded per neuron run the
     # per-neuron path, and a mix (one expanded, two shared) the per-neuron
     # path's broadcast of a single value. All must give the same bits,
-    # outputs and gradients. beta 1.2 is clamped to 1 in every path.
+    # outputs and gradients.
     torch.manual_seed(3)
     steps, neurons = 9, 1100  # one full host chunk and a ragged one
     cur = (torch.randn(steps, neurons) * 0.7 + 0.35).to(dtype)
@@ -272,7 +272,7 @@ def test_shared_parameters_equal_the_same_values_per_neuron(reset, delay, surrog
             t = torch.tensor(value)
             return (t.expand(neurons).clone() if name in expanded else t).requires_grad_()
 
-        beta, threshold, graded = param("beta", 1.2), param("threshold", 0.9), param("graded", 1.7)
+        beta, threshold, graded = param("beta", 0.85), param("threshold", 0.9), param("graded", 1.7)
         x = cur.clone().requires_grad_()
         spk, mem = snn_ipu.ops.lif(x, beta, threshold, spike_grad=SURROGATE_FACTORIES[surrogate](),
                                    reset_mechanism=reset, reset_delay=delay,

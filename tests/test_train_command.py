@@ -23,9 +23,17 @@ def test_compare_trains_both_from_the_same_weights():
         [sys.executable, "-m", "snn_ipu", "train", "--epochs", "1", "--compare"],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert "snn_ipu (fused): test accuracy" in result.stdout
-    assert "snnTorch tutorial loop: test accuracy" in result.stdout
     assert "samples/s" in result.stdout
+
+    def accuracy(name):
+        line = [l for l in result.stdout.splitlines() if l.startswith(f"{name}: test accuracy")][-1]
+        return float(line.split("test accuracy")[1].split("%")[0])
+
+    # Same weights, same batches, gradients equal to round-off: one epoch
+    # leaves both models (nearly) the same, and both have learnt something.
+    fused, loop = accuracy("snn_ipu (fused)"), accuracy("snnTorch tutorial loop")
+    assert abs(fused - loop) <= 1.0, result.stdout
+    assert fused > 30.0, result.stdout  # chance is 10%
 
 
 def test_bench_train_checks_and_times_both(tmp_path):
