@@ -105,20 +105,21 @@ private:
       u[v] = u0[v];
     for (unsigned t = 0; t < numSteps; ++t) {
       const auto in = current[t];
-      if (t + kPrefetchSteps < numSteps)
-        prefetchRun(&current[t + kPrefetchSteps][first], count);
       S *memRow = memRecord + std::size_t(t) * width;
       S *preRow = preRecord + std::size_t(t) * width;
       S converted[W];
       const S *x = runAsState<S>(in, first, count, converted);
-      for (unsigned v = 0; v < count; ++v) {
+      // The next step's input row (this step's again at the last).
+      const auto nextIn = current[t + 1 < numSteps ? t + 1 : t];
+      const auto touchNext = [&](unsigned v) { touchRow(nextIn, first + v); };
+      forEachLine<S>(count, touchNext, [&](unsigned v) {
         const auto step = lifStep<ResetMode, ResetDelay>(
             u[v], x[v], LifParams<S>{b[v], th[v], g[v]});
         u[v] = step.mem;
         memRow[v] = step.mem;
         if constexpr (kPlanes == 2)
           preRow[v] = step.preReset;
-      }
+      });
     }
 
     // Reverse pass: carry[v] is dL/dU_t flowing back from step t+1.
@@ -140,17 +141,24 @@ private:
       constexpr bool kParamGrads = decltype(withParamGrads)::value;
       constexpr bool kConstantCurrent = decltype(withConstantCurrent)::value;
       for (unsigned t = numSteps; t-- > 0;) {
-        if (t >= kPrefetchSteps) {
-          prefetchRun(&gradSpikes[t - kPrefetchSteps][first], count);
-          prefetchRun(&gradMem[t - kPrefetchSteps][first], count);
-        }
         S gsBuffer[W], gmBuffer[W], gx[W];
         const S *gs = runAsState<S>(gradSpikes[t], first, count, gsBuffer);
         const S *gm = runAsState<S>(gradMem[t], first, count, gmBuffer);
         const S *prevRow = t > 0 ? memRecord + std::size_t(t - 1) * width : u0;
         const S *preRow =
             (kPlanes == 2 ? preRecord : memRecord) + std::size_t(t) * width;
-        for (unsigned v = 0; v < count; ++v) {
+        // The rows of the step before (this step's again at t = 0).
+        const unsigned prev = t > 0 ? t - 1 : t;
+        const auto prevGradSpikes = gradSpikes[prev];
+        const auto prevGradMem = gradMem[prev];
+        const auto prevGradCurrent = gradCurrent[kConstantCurrent ? 0 : prev];
+        const auto touchPrevious = [&](unsigned v) {
+          touchRow(prevGradSpikes, first + v);
+          touchRow(prevGradMem, first + v);
+          if constexpr (!kConstantCurrent)
+            touchRow(prevGradCurrent, first + v);
+        };
+        forEachLine<S>(count, touchPrevious, [&](unsigned v) {
           const S gradMemTotal = carry[v] + gm[v];
           const auto grad = lifStepGrad<ResetMode, ResetDelay, Surrogate>(
               prevRow[v], preRow[v], gradMemTotal, gs[v],
@@ -165,7 +173,7 @@ private:
             gth[v] += grad.threshold;
             gg[v] += grad.graded;
           }
-        }
+        });
         if constexpr (!kConstantCurrent)
           storeRun<FPType>(gradCurrent[t], first, gx, count);
       }

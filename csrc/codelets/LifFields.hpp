@@ -99,6 +99,37 @@ inline const S *runAsState(const Row &row, std::size_t first, unsigned count,
   }
 }
 
+// A hint that row[index] will be read or written soon. A no-op here, which is
+// what popc compiles (tile memory has no cache); the host shim overloads it
+// for its rows with a prefetch.
+template <typename Row> inline void touchRow(const Row &, std::size_t) {}
+
+// Calls body(v) for v = 0 .. count-1, one 64-byte line of state elements at
+// a time, and touch(v) before each line. The vertices touch the same line of
+// the rows their next time step reads and writes. On the host a chunk's rows
+// lie a row stride apart, so every row is a new stream that the hardware
+// prefetchers only pick up after its first misses. One prefetch per line,
+// spread over the current step's loop, keeps the next rows coming without
+// holding up the loads of this one: on a Zen 5 core it took a cold
+// [25, 128, 1000] forward from 1.10 to 0.87 ms and the backward from 2.05 to
+// 1.44 ms, where a burst of a whole row's prefetches three steps ahead gave
+// 1.10 and 1.78 ms.
+template <typename S, typename Touch, typename Body>
+inline void forEachLine(unsigned count, const Touch &touch, const Body &body) {
+  constexpr unsigned kLine = 64 / sizeof(S) > 0 ? 64 / sizeof(S) : 1;
+  unsigned v = 0;
+  for (; v + kLine <= count; v += kLine) {
+    touch(v);
+    for (unsigned i = v; i < v + kLine; ++i)
+      body(i);
+  }
+  if (v < count) {
+    touch(v);
+    for (; v < count; ++v)
+      body(v);
+  }
+}
+
 // Writes `count` values, converted to the output's element type FPType, to
 // row[first ...]. A plain loop (what popc compiles); the host shim overloads
 // it for its Output rows, which may write with non-temporal stores.

@@ -72,16 +72,24 @@ private:
 
     for (unsigned t = 0; t < numSteps; ++t) {
       const auto in = current[t];
-      if (t + kPrefetchSteps < numSteps)
-        prefetchRun(&current[t + kPrefetchSteps][first], count);
       S spk[W], converted[W];
       const S *x = runAsState<S>(in, first, count, converted);
-      for (unsigned v = 0; v < count; ++v) {
+      // The rows of the next step (this step's again at the last).
+      const unsigned next = t + 1 < numSteps ? t + 1 : t;
+      const auto nextIn = current[next];
+      const auto nextSpikes = spikes[next];
+      const auto touchNext = [&](unsigned v) {
+        touchRow(nextIn, first + v);
+        touchRow(nextSpikes, first + v);
+        if constexpr (RecordMem)
+          touchRow(mem[next], first + v);
+      };
+      forEachLine<S>(count, touchNext, [&](unsigned v) {
         const auto step = lifStep<ResetMode, ResetDelay>(
             u[v], x[v], LifParams<S>{b[v], th[v], g[v]});
         spk[v] = step.spike;
         u[v] = step.mem;
-      }
+      });
       storeRun<FPType>(spikes[t], first, spk, count);
       if constexpr (RecordMem)
         storeRun<FPType>(mem[t], first, u, count);
