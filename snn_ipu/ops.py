@@ -203,7 +203,7 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     def per_neuron(t):
         # One value for all neurons stays one value; anything else is
         # broadcast to the step and flattened (autograd sums it back).
-        row = None if compiling else _NUMBER_ROWS.get(id(t))
+        row = None if compiling else _number_row(t)
         if row is not None:
             return row
         return t.reshape(1) if t.numel() == 1 else t.expand(step_shape).reshape(n).contiguous()
@@ -324,32 +324,46 @@ def _check_finite(name, tensor, finite) -> bool:
 
 
 # The tensors of numbers given as beta, threshold or the graded factor (the
-# common case: snnTorch's defaults), kept per value, dtype and device, each
-# with its [1] row for the kernels. Building them anew (torch.tensor, the
-# finite check, the reshape) is a sizeable part of a small layer's call when
-# the caches are cold. The key keeps the sign, so that -0.0 and 0.0 stay
-# apart; NaN, which equals no key, is never kept; nor is anything while
-# torch.compile or PopTorch traces.
+# common case: snnTorch's defaults), kept per parameter, value, dtype and
+# device, each with its [1] row for the kernels. Building them anew
+# (torch.tensor, the finite check, the reshape) is a sizeable part of a small
+# layer's call when the caches are cold. The key keeps the sign, so that -0.0
+# and 0.0 stay apart; NaN, which equals no key, is never kept. Nothing is
+# looked up or kept while torch.compile or PopTorch traces, and only plain
+# tensors made outside inference mode are kept: autograd refuses to save an
+# inference tensor, and a fake tensor holds no values.
 _NUMBER_TENSORS: dict = {}
-_NUMBER_ROWS: dict = {}  # id(tensor) -> its [1] row, for the tensors above
+_NUMBER_ROWS: dict = {}  # id(tensor) -> (tensor, its [1] row), for the tensors above
 _NUMBER_TENSORS_MAX = 256
 
 
+def _keepable(tensor) -> bool:
+    return (type(tensor) is torch.Tensor and not tensor.is_inference()
+            and not torch.is_inference_mode_enabled())
+
+
 def _number_tensor(name, value, device, dtype, finite) -> torch.Tensor:
-    compiling = runtime.compiling()
-    key = (name, value, math.copysign(1.0, value), dtype, device)
-    cached = None if compiling else _NUMBER_TENSORS.get(key)
-    if cached is not None:
-        return cached
+    traced = runtime.compiling() or _ipu.is_tracing()
+    if not traced:
+        key = (name, value, math.copysign(1.0, value), dtype, device)
+        cached = _NUMBER_TENSORS.get(key)
+        if cached is not None:
+            return cached
     tensor = torch.tensor(float(value), dtype=dtype, device=device)
-    traced = _check_finite(name, tensor, finite)
-    if value == value and not traced and not _ipu.is_tracing():
+    traced = _check_finite(name, tensor, finite) or traced
+    if value == value and not traced and _keepable(tensor):
         if len(_NUMBER_TENSORS) >= _NUMBER_TENSORS_MAX:
             _NUMBER_TENSORS.clear()
             _NUMBER_ROWS.clear()
-        _NUMBER_TENSORS[key] = tensor
-        _NUMBER_ROWS[id(tensor)] = tensor.reshape(1)
+        tensor = _NUMBER_TENSORS.setdefault(key, tensor)
+        _NUMBER_ROWS[id(tensor)] = (tensor, tensor.reshape(1))
     return tensor
+
+
+def _number_row(t) -> Optional[torch.Tensor]:
+    """The kept [1] row of a kept number tensor, else None."""
+    entry = _NUMBER_ROWS.get(id(t))
+    return entry[1] if entry is not None and entry[0] is t else None
 
 
 # Initial membranes of zeros (mem=None), per neuron count and dtype, up to
@@ -360,11 +374,11 @@ _ZERO_STATE_MAX_ELEMENTS = 1 << 20
 
 def _zero_state(n, dtype) -> torch.Tensor:
     if runtime.compiling():
-        return torch.zeros(n, dtype=dtype)
+        return torch.zeros(n, dtype=dtype, device="cpu")
     zeros = _ZERO_STATES.get((n, dtype))
     if zeros is None:
-        zeros = torch.zeros(n, dtype=dtype)
-        if n <= _ZERO_STATE_MAX_ELEMENTS:
+        zeros = torch.zeros(n, dtype=dtype, device="cpu")
+        if n <= _ZERO_STATE_MAX_ELEMENTS and _keepable(zeros):
             if len(_ZERO_STATES) >= 8:
                 _ZERO_STATES.clear()
             _ZERO_STATES[(n, dtype)] = zeros

@@ -105,3 +105,32 @@ def test_beta_tensor_that_requires_grad_still_gets_the_clamp_mask():
         spk, mem = ops.lif(x, beta)
         (spk.sum() + mem.sum()).backward()
         assert (beta.grad.item() == 0.0) == expected_zero
+
+
+def test_numbers_are_kept_across_calls():
+    # The same number gives the same tensor (what makes repeated calls
+    # cheaper); another value, dtype or parameter does not.
+    kept = ops._number_tensor("beta", 0.625, torch.device("cpu"), torch.float32, True)
+    again = ops._number_tensor("beta", 0.625, torch.device("cpu"), torch.float32, True)
+    assert again is kept
+    assert ops._number_tensor("beta", 0.5, torch.device("cpu"), torch.float32, True) is not kept
+    assert ops._number_tensor("threshold", 0.625, torch.device("cpu"), torch.float32,
+                              False) is not kept
+    assert ops._number_tensor("beta", 0.625, torch.device("cpu"), torch.float64,
+                              True) is not kept
+
+
+def test_a_first_call_in_inference_mode_does_not_break_training():
+    # Inference tensors cannot be saved for backward: values first seen in
+    # inference mode (a validation pass before training) must not be kept.
+    x = _current(7, (4, 3, 11))
+    with torch.inference_mode():
+        ops.lif(x, 0.8125, threshold=0.875, graded_spikes_factor=1.25)
+    x = x.clone().requires_grad_()
+    spk, mem = ops.lif(x, 0.8125, threshold=0.875, graded_spikes_factor=1.25)
+    (spk.sum() + mem.sum()).backward()
+    ref_x = x.detach().clone().requires_grad_()
+    ref_spk, ref_mem = snntorch_lif(ref_x, 0.8125, threshold=0.875, graded_spikes_factor=1.25)
+    (ref_spk.sum() + ref_mem.sum()).backward()
+    assert torch.equal(spk, ref_spk)
+    torch.testing.assert_close(x.grad, ref_x.grad, rtol=2e-6, atol=1e-6)
