@@ -117,6 +117,14 @@ template <typename Row> inline void touchRow(const Row &, std::size_t) {}
 template <typename S, typename Touch, typename Body>
 inline void forEachLine(unsigned count, const Touch &touch, const Body &body) {
   constexpr unsigned kLine = 64 / sizeof(S) > 0 ? 64 / sizeof(S) : 1;
+  if constexpr (kMaxChunkNeurons<S> <= kLine) {
+    // No chunk spans a line (the IPU's chunks are 2 neurons): one loop, so
+    // that the body is emitted once.
+    touch(0);
+    for (unsigned v = 0; v < count; ++v)
+      body(v);
+    return;
+  }
   unsigned v = 0;
   for (; v + kLine <= count; v += kLine) {
     touch(v);

@@ -12,7 +12,8 @@
 //    stores, which skip the read-for-ownership of every line written: a
 //    third of a kernel's memory traffic. The runner fences after every work
 //    item.
-// And snn_ipu::touchRow, a no-op for popc, prefetches a line of a row here.
+// And touchRow, a no-op for popc (snn_ipu::touchRow), prefetches a line of a
+// row here (poplar::touchRow, found by argument-dependent lookup).
 #pragma once
 
 #include <cstddef>
@@ -137,7 +138,7 @@ inline void storeRun(const Output<Vector<T, L, A, I>> &row, std::size_t first,
 // Prefetches the line of row[index] into the cache (touchRow in
 // LifFields.hpp): for reading from an input row, for writing into an output
 // row unless that is streamed with non-temporal stores, which bypass the
-// cache. A prefetch never faults; an index past the row is only wasted.
+// cache. The codelets pass indices inside the row.
 // Always inlined: GCC 12's interprocedural analysis takes a function that
 // only prefetches for one without side effects and deletes the calls.
 template <typename T, VectorLayout L, unsigned A, bool I>
