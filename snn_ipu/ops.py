@@ -369,7 +369,7 @@ def _number_row(t) -> Optional[torch.Tensor]:
 # Initial membranes of zeros (mem=None), per neuron count and dtype, up to
 # this many elements: the kernels only read them.
 _ZERO_STATES: dict = {}
-_ZERO_STATE_MAX_ELEMENTS = 1 << 20
+_ZERO_STATE_MAX_ELEMENTS = 1 << 18  # 1 MiB of float32; at most 8 kept
 
 
 def _zero_state(n, dtype) -> torch.Tensor:
