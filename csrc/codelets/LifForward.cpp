@@ -78,11 +78,13 @@ private:
       const unsigned next = t + 1 < numSteps ? t + 1 : t;
       const auto nextIn = current[next];
       const auto nextSpikes = spikes[next];
+      // Without RecordMem `mem` has no rows: touch the spikes row twice.
+      const auto nextMem = RecordMem ? mem[next] : spikes[next];
       const auto touchNext = [&](unsigned v) {
         touchRow(nextIn, first + v);
         touchRow(nextSpikes, first + v);
         if constexpr (RecordMem)
-          touchRow(mem[next], first + v);
+          touchRow(nextMem, first + v);
       };
       forEachLine<S>(count, touchNext, [&](unsigned v) {
         const auto step = lifStep<ResetMode, ResetDelay>(
