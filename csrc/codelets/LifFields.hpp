@@ -1,6 +1,8 @@
 // Helpers the LIF vertices share: reading per-neuron parameters (a parameter
-// field holds one value for every neuron, or one per neuron) and the chunk
-// width a worker walks its block with.
+// field holds one value for every neuron, or one per neuron), reading and
+// writing runs of a row (runAsState, storeRun), prefetch hints for the next
+// step's rows (touchRow, forEachLine) and the chunk width a worker walks its
+// block with.
 #pragma once
 
 #include <cstddef>

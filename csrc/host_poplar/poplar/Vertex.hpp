@@ -138,7 +138,8 @@ private:
   T *data_ = nullptr;
   std::size_t size_ = 0;
   // Host only: the runner asked for non-temporal stores into this field
-  // (an output far larger than the caches; see storeRun below).
+  // (an output far larger than the caches; see storeRun in
+  // detail/HostRuns.hpp).
   bool streaming_ = false;
 };
 

@@ -64,8 +64,8 @@ inline void plainRun(half *out, const float *values, unsigned count) {
 }
 
 #ifdef SNN_IPU_HOST_STREAMING
-// One 16-byte non-temporal store of converted values at `out` (16-byte
-// aligned): 4 floats, 4 doubles (two stores) or 8 halves.
+// Non-temporal stores of 4 converted values at `out` (16-byte aligned): one
+// 16-byte store of 4 floats or 8 halves, two of 4 doubles.
 inline void streamQuad(float *out, const float *values) {
   _mm_stream_ps(out, _mm_loadu_ps(values));
 }
@@ -102,6 +102,18 @@ inline void streamRun(T *out, const S *values, unsigned count) {
 #endif
 
 } // namespace detail
+
+// Input rows of the state type: the row itself, with the whole run checked
+// in the checked build (the generic version's &row[first] checks only its
+// first element).
+template <typename S, VectorLayout L, unsigned A, bool I>
+inline const S *runAsState(const Input<Vector<S, L, A, I>> &row,
+                           std::size_t first, unsigned count, S *) {
+  if (count > 0)
+    detail::checkIndex("Input (runAsState)", first + count - 1,
+                       host::FieldAccess::size(row));
+  return host::FieldAccess::data(row) + first;
+}
 
 // Half input rows as float: converted into `buffer`, 8 at a time.
 template <typename S, VectorLayout L, unsigned A, bool I>
