@@ -40,8 +40,3 @@ def empty(shape, dtype: torch.dtype) -> torch.Tensor:
         return torch.empty(shape, dtype=dtype)
     buffer = host.pooled_buffer(nbytes)[:nbytes].view(np_dtype).reshape(shape)
     return torch.from_numpy(buffer)
-
-
-def cached_bytes() -> int:
-    """Bytes the pool holds for reuse (available to new outputs)."""
-    return host.pool_stats()["cached_bytes"] if host is not None else 0

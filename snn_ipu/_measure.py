@@ -65,10 +65,11 @@ def peak_tensor_bytes(fn) -> int:
     from torch.profiler import ProfilerActivity, profile
 
     from . import runtime
+    from ._backend import host
 
     pool_before = runtime.cache_stats()["in_use_bytes"]
-    if runtime._host() is not None:
-        runtime._host().pool_reset_peak()
+    if host is not None:
+        host.pool_reset_peak()
     with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
         fn()
     pool_peak = runtime.cache_stats()["peak_in_use_bytes"] - pool_before

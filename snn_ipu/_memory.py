@@ -82,9 +82,8 @@ def available_bytes() -> Optional[int]:
     known = [b for b in (_meminfo_available(), _cgroup_available()) if b is not None]
     if not known:
         return None
-    from ._alloc import cached_bytes
 
-    return min(known) + cached_bytes()
+    return min(known) + runtime.cache_stats()["cached_bytes"]
 
 
 def format_bytes(n: int) -> str:

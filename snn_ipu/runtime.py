@@ -9,6 +9,8 @@ from typing import Optional
 
 import torch
 
+from ._backend import host as _host
+
 __all__ = ["num_threads", "debug_enabled", "debug_mode", "set_debug", "next_debug_seed",
            "empty_cache", "set_cache_limit", "cache_stats"]
 
@@ -94,32 +96,26 @@ def next_debug_seed() -> int:
 # fresh pages at every call.
 
 
-def _host():
-    from ._backend import host
-
-    return host
-
-
 def empty_cache() -> None:
     """Return every cached output buffer to the system."""
-    if _host() is not None:
-        _host().pool_empty_cache()
+    if _host is not None:
+        _host.pool_empty_cache()
 
 
 def set_cache_limit(num_bytes: int) -> None:
     """Keep at most ``num_bytes`` of freed output buffers for reuse (0: none)."""
     if isinstance(num_bytes, bool) or not isinstance(num_bytes, int) or num_bytes < 0:
         raise ValueError(f"num_bytes: expected an int >= 0, got {num_bytes!r}")
-    if _host() is not None:
-        _host().pool_set_limit(num_bytes)
+    if _host is not None:
+        _host.pool_set_limit(num_bytes)
 
 
 def cache_stats() -> dict:
     """in_use_bytes, peak_in_use_bytes, cached_bytes and limit_bytes of the
     output pool (zeros where the host backend is not built)."""
-    if _host() is None:
+    if _host is None:
         return {"in_use_bytes": 0, "peak_in_use_bytes": 0, "cached_bytes": 0, "limit_bytes": 0}
-    return dict(_host().pool_stats())
+    return dict(_host.pool_stats())
 
 
 def _limit_from_environment() -> None:
