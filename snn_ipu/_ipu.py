@@ -19,6 +19,8 @@ from typing import Optional, Tuple
 
 import torch
 
+from ._kernels import kernel_reset_delay
+
 __all__ = ["is_tracing", "lif", "load_library", "build_status", "LIBRARY_NAME", "CODELETS_NAME"]
 
 DOMAIN = "snn_ipu"
@@ -86,10 +88,8 @@ def is_tracing() -> bool:
 
 
 def attributes(num_steps: int, reset_mode: int, reset_delay: bool, spec) -> dict:
-    # "none" ignores reset_delay, and only its delayed vertex is instantiated.
-    delay = True if reset_mode == 2 else bool(reset_delay)
     return {"num_steps": int(num_steps), "reset_mode": int(reset_mode),
-            "reset_delay": int(delay), "surrogate": int(spec.kernel_id),
+            "reset_delay": int(kernel_reset_delay(reset_mode, reset_delay)), "surrogate": int(spec.kernel_id),
             "surrogate_a": float(spec.a), "surrogate_b": float(spec.b)}
 
 

@@ -6,12 +6,14 @@ torch.autograd.Function (snn_ipu/_autograd.py, for eager calls and for older
 torch such as PopTorch's 2.0).
 
 Layer tensors: current [T, N] (float16/32/64, contiguous, CPU), or [1, N] for a
-static input with num_steps = T; initial membrane [N] and the clamped beta,
-threshold and graded factor ([1] or [N]) in the state dtype (float32, or
-float64 for float64 currents).
+static input with num_steps = T; initial membrane [N] and beta, threshold
+and graded factor ([1] or [N]) in the state dtype (float32, or float64 for
+float64 currents). The kernels clamp beta to [0, 1] themselves (ops.lif also
+clamps a beta that needs a gradient, for the clamp's mask).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Optional
 
@@ -20,6 +22,15 @@ import torch
 from . import _memory, runtime
 from ._alloc import empty
 from ._backend import require_host
+
+
+RESET_NONE = 2
+
+
+def kernel_reset_delay(reset_mode: int, reset_delay: bool) -> bool:
+    """The reset_delay the kernels get: reset "none" ignores it, and only its
+    reset_delay=True vertex is instantiated."""
+    return True if reset_mode == RESET_NONE else bool(reset_delay)
 
 
 @dataclass(frozen=True)
@@ -57,11 +68,6 @@ def forward(current, mem_init, decay, threshold, graded, config: KernelConfig):
     not config.record_mem, final membrane [N] in the state dtype)."""
     host = require_host()
     layer = (num_steps_of(current, config), current.shape[1])
-    # ops.lif checks before copying its input too, except under torch.compile.
-    _memory.require(
-        layer[0] * layer[1] * current.element_size() * (2 if config.record_mem else 1),
-        f"the forward pass over a layer of {layer[0]} steps x {layer[1]} neurons "
-        f"({current.dtype})")
     spikes = empty(layer, current.dtype)
     mem = empty(layer, current.dtype) if config.record_mem else current.new_empty(0)
     mem_final = torch.empty_like(mem_init)
@@ -72,6 +78,17 @@ def forward(current, mem_init, decay, threshold, graded, config: KernelConfig):
         config.reset_mode, config.reset_delay, threads, debug, seed, config.num_steps,
     )
     return spikes, mem, mem_final
+
+
+def forward_bytes(x, steps, n, record_mem) -> int:
+    """What a kernel forward call allocates: a contiguous copy of a strided
+    input, the spikes (and membrane record), and per-neuron vectors (initial
+    and final membrane, three parameters) in the state dtype."""
+    element = x.element_size()
+    state = 8 if x.dtype == torch.float64 else 4
+    copy = 0 if x.is_contiguous() else x.numel() * element
+    outputs = steps * n * element * (2 if record_mem else 1)
+    return copy + outputs + 5 * n * state
 
 
 def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
@@ -125,10 +142,16 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
 _PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "double"}
 
 
+@functools.lru_cache(maxsize=64)
+def _host_plan(host, steps, n, dtype_name, threads, debug):
+    # A training loop asks for the same few layers at every backward call.
+    return host.host_plan(steps, n, dtype_name, threads, debug)
+
+
 def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, threads,
                     debug, through_linear=False) -> int:
-    """What a kernel backward call allocates: the current's gradient, four
-    per-neuron gradients, contiguous copies of strided upstream gradients, and
+    """What a kernel backward call allocates, at most: the current's gradient,
+    four per-neuron gradients, contiguous copies of strided upstream gradients, and
     inside the runner a zero row and zero state (for absent upstream
     gradients) and every tile's scratch of recomputed membranes (through a
     Linear layer: every thread's block of upstream gradient and scratch)."""
@@ -140,7 +163,7 @@ def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, th
         if grad is not None and not grad.is_contiguous():
             total += grad.numel() * element
     total += n * (element + state)
-    plan = host.host_plan(steps, n, _PLAN_DTYPES[current.dtype], threads, debug)
+    plan = _host_plan(host, steps, n, _PLAN_DTYPES[current.dtype], threads, debug)
     if through_linear:
         # Each thread's block of the upstream gradient (T x one chunk per
         # vertex worker) and a vertex scratch of its own.

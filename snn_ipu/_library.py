@@ -12,7 +12,7 @@ from typing import Optional, Tuple
 
 import torch
 
-from . import _kernels
+from . import _kernels, _memory
 from ._kernels import KernelConfig
 
 AVAILABLE = hasattr(torch.library, "custom_op") and hasattr(torch.library, "register_autograd")
@@ -29,6 +29,14 @@ if AVAILABLE:
                     record_mem: bool, num_steps: Optional[int]) -> Tuple[Tensor, Tensor, Tensor]:
         config = KernelConfig(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
                               num_threads, record_mem, num_steps)
+        # ops.lif checks memory before it calls the op, except while
+        # torch.compile traces it (reading /proc would break the graph): the
+        # compiled call is checked here, when it runs.
+        steps = _kernels.num_steps_of(current, config)
+        _memory.require(
+            _kernels.forward_bytes(current, steps, current.shape[1], record_mem),
+            f"the forward pass over a layer of {steps} steps x {current.shape[1]} neurons "
+            f"({current.dtype})")
         return _kernels.forward(current, mem_init, decay, threshold, graded, config)
 
     @lif_forward.register_fake

@@ -12,6 +12,7 @@ from . import _ipu, _library, _memory, runtime, surrogates
 from ._autograd import LifFunction
 from ._lif_linear import LifLinearFunction
 from ._backend import host as _host
+from . import _kernels
 from ._kernels import KernelConfig
 from ._reference import atan_spike, lif_reference
 
@@ -195,7 +196,7 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     step_shape = x.shape[1:]
     out_shape = (num_steps if num_steps is not None else rows, *step_shape)
     n = x[0].numel()
-    _memory.require(_forward_bytes(x, out_shape[0], n, record_mem),
+    _memory.require(_kernels.forward_bytes(x, out_shape[0], n, record_mem),
                     f"the forward pass over input_ of shape {tuple(out_shape)} ({x.dtype})")
 
     compiling = runtime.compiling()
@@ -212,9 +213,7 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
         mem_init = _zero_state(n, beta.dtype)
     else:
         mem_init = mem.expand(step_shape).reshape(n).contiguous()
-    # "none" ignores reset_delay, and only reset_delay=True is instantiated.
-    delay = True if reset_mode == _RESET_MODES["none"] else reset_delay
-    config = KernelConfig(reset_mode, delay, spec.kernel_id, spec.a, spec.b, threads,
+    config = KernelConfig(reset_mode, _kernels.kernel_reset_delay(reset_mode, reset_delay), spec.kernel_id, spec.a, spec.b, threads,
                           record_mem, num_steps)
     # The kernels clamp beta themselves; the clamp here gives its gradient
     # the clamp's mask.
@@ -232,17 +231,6 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     if record_mem:
         return spk.reshape(out_shape), mem_rec.reshape(out_shape)
     return spk.reshape(out_shape), mem_final.to(x.dtype).reshape(step_shape)
-
-
-def _forward_bytes(x, steps, n, record_mem) -> int:
-    """What a kernel forward call allocates: a contiguous copy of a strided
-    input, the spikes (and membrane record), and per-neuron vectors (initial
-    and final membrane, three parameters) in the state dtype."""
-    element = x.element_size()
-    state = 8 if x.dtype == torch.float64 else 4
-    copy = 0 if x.is_contiguous() else x.numel() * element
-    outputs = steps * n * element * (2 if record_mem else 1)
-    return copy + outputs + 5 * n * state
 
 
 def _lif_reference(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_fn):
