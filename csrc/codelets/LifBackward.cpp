@@ -109,8 +109,10 @@ private:
       S *preRow = preRecord + std::size_t(t) * width;
       S converted[W];
       const S *x = runAsState<S>(in, first, count, converted);
-      // The next step's input row (this step's again at the last).
-      const auto nextIn = current[t + 1 < numSteps ? t + 1 : t];
+      // The input row kTouchAheadSteps steps on (the last one near the end).
+      const auto nextIn = current[t + kTouchAheadSteps < numSteps
+                                      ? t + kTouchAheadSteps
+                                      : numSteps - 1];
       const auto touchNext = [&](unsigned v) { touchRow(nextIn, first + v); };
       forEachLine<S>(count, touchNext, [&](unsigned v) {
         const auto step = lifStep<ResetMode, ResetDelay>(
@@ -147,8 +149,8 @@ private:
         const S *prevRow = t > 0 ? memRecord + std::size_t(t - 1) * width : u0;
         const S *preRow =
             (kPlanes == 2 ? preRecord : memRecord) + std::size_t(t) * width;
-        // The rows of the step before (this step's again at t = 0).
-        const unsigned prev = t > 0 ? t - 1 : t;
+        // The rows kTouchAheadSteps steps back (the first step's near t = 0).
+        const unsigned prev = t >= kTouchAheadSteps ? t - kTouchAheadSteps : 0;
         const auto prevGradSpikes = gradSpikes[prev];
         const auto prevGradMem = gradMem[prev];
         const auto prevGradCurrent = gradCurrent[kConstantCurrent ? 0 : prev];

@@ -74,8 +74,10 @@ private:
       const auto in = current[t];
       S spk[W], converted[W];
       const S *x = runAsState<S>(in, first, count, converted);
-      // The rows of the next step (this step's again at the last).
-      const unsigned next = t + 1 < numSteps ? t + 1 : t;
+      // The rows kTouchAheadSteps steps on (the last step's near the end).
+      const unsigned next = t + kTouchAheadSteps < numSteps
+                                ? t + kTouchAheadSteps
+                                : numSteps - 1;
       const auto nextIn = current[next];
       const auto nextSpikes = spikes[next];
       // Without RecordMem `mem` has no rows: touch the spikes row twice.
