@@ -39,6 +39,36 @@ def parse_shapes(text: str):
     return shapes
 
 
+BASELINES = ("snntorch", "plain", "spikingjelly")
+
+
+def parse_baselines(text: str) -> frozenset:
+    """--baselines: comma-separated names from BASELINES, or "none"."""
+    names = {name.strip() for name in text.split(",") if name.strip()}
+    if names == {"none"}:
+        return frozenset()
+    unknown = sorted(names - set(BASELINES))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"--baselines: expected 'none' or names from {', '.join(BASELINES)}, "
+            f"got {text!r}")
+    return frozenset(names)
+
+
+def print_machine(machine: dict) -> None:
+    print(f"machine: {machine['cpu']}, {machine['torch_threads']} threads, torch {machine['torch']}")
+
+
+def write_report(path: str, command: str, report: dict) -> None:
+    """Writes ``report`` as JSON to ``path``, headed by the command line that
+    made it (``python -m snn_ipu <command> ...``)."""
+    report = {"command": " ".join([f"python -m snn_ipu {command}"] + sys.argv[2:]), **report}
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as out:
+        json.dump(report, out, indent=2)
+    print(f"wrote {path}")
+
+
 def machine_description() -> dict:
     cpu = platform.processor() or platform.machine()
     try:
@@ -195,8 +225,8 @@ def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for torch and snn_ipu (default: torch.get_num_threads())")
     parser.add_argument("--dtype", choices=["float32", "float16"], default="float32")
-    parser.add_argument("--baselines", default="snntorch,plain,spikingjelly",
-                        help="comma-separated: snntorch, plain, spikingjelly")
+    parser.add_argument("--baselines", type=parse_baselines, default=frozenset(BASELINES),
+                        help="comma-separated: snntorch, plain, spikingjelly; or none")
     parser.add_argument("--compile", action="store_true",
                         help="also time the plain loop under torch.compile (compiles ~1 min)")
     parser.add_argument("--one-thread", action="store_true",
@@ -222,18 +252,14 @@ def main(args) -> int:
     del copy_probe
     copies = [r["copy_GBps"] for r in rows if r["implementation"] == rows[0]["implementation"]]
     machine = machine_description()
-    print(f"machine: {machine['cpu']}, {machine['torch_threads']} threads, torch {machine['torch']}")
+    print_machine(machine)
     print(f"copy bandwidth (read + write), timed with each shape: "
           f"{', '.join(f'{c:.1f}' for c in copies)} GB/s")
     print(format_table(rows))
-    report = {"command": " ".join(["python -m snn_ipu bench"] + sys.argv[2:]),
-              "machine": machine, "copy_bandwidth_GBps": statistics.median(copies),
-              "copy_bandwidth_samples_GBps": copies, "results": rows}
-    for path in (args.json, args.plot):
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(args.json, "w") as out:
-        json.dump(report, out, indent=2)
-    print(f"wrote {args.json}")
+    write_report(args.json, "bench", {
+        "machine": machine, "copy_bandwidth_GBps": statistics.median(copies),
+        "copy_bandwidth_samples_GBps": copies, "results": rows})
+    os.makedirs(os.path.dirname(os.path.abspath(args.plot)), exist_ok=True)
     if write_plot(rows, args.plot):
         print(f"wrote {args.plot}")
     return 0

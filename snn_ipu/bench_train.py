@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
-import os
-import sys
 
 import torch
 from snntorch import functional as SF
 
 from ._measure import interleaved_medians
-from .bench import machine_description
+from .bench import machine_description, print_machine, write_report
 from .models import NUM_STEPS, seed_sequential
 from .train import FusedRunner, SnnTorchRunner, adam, fused_adam_available
 
@@ -93,7 +90,7 @@ def main(args) -> int:
              for opt in optimizers}
     speedups = {opt: t[SnnTorchRunner.name] / t[FusedRunner.name] for opt, t in times.items()}
     machine = machine_description()
-    print(f"machine: {machine['cpu']}, {machine['torch_threads']} threads, torch {machine['torch']}")
+    print_machine(machine)
     print(f"training step, {args.inputs}-1000-10, T={args.num_steps}, batch {args.batch_size} "
           f"(median of {args.repeats}, all steps interleaved):")
     print(f"  {'':<24}" + "".join(f"{opt:>16}" for opt in optimizers))
@@ -102,12 +99,8 @@ def main(args) -> int:
                                              for opt in optimizers))
     print(f"  {'snn_ipu is faster by':<24}" + "".join(f"{speedups[opt]:15.1f}x"
                                                      for opt in optimizers))
-    report = {"command": " ".join(["python -m snn_ipu bench-train"] + sys.argv[2:]),
-              "machine": machine, "loss": loss, "worst_relative_gradient_error": worst,
-              "ms": {opt: {k: v * 1e3 for k, v in t.items()} for opt, t in times.items()},
-              "speedup": speedups}
-    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-    with open(args.json, "w") as out:
-        json.dump(report, out, indent=2)
-    print(f"wrote {args.json}")
+    write_report(args.json, "bench-train", {
+        "machine": machine, "loss": loss, "worst_relative_gradient_error": worst,
+        "ms": {opt: {k: v * 1e3 for k, v in t.items()} for opt, t in times.items()},
+        "speedup": speedups})
     return 0

@@ -46,3 +46,17 @@ def test_interleaved_medians_times_every_function_in_shuffled_rounds():
     predecessors = {name: {r[r.index(name) - 1] for r in timed if r.index(name) > 0}
                     for name in "abcd"}
     assert all(len(p) >= 2 for p in predecessors.values())
+
+
+def test_bench_baselines_are_checked():
+    import argparse
+
+    import pytest
+
+    from snn_ipu.bench import parse_baselines
+
+    assert parse_baselines("none") == frozenset()
+    assert parse_baselines("plain, snntorch") == {"plain", "snntorch"}
+    for bad in ("snntroch", "plain,none", ""):
+        with pytest.raises(argparse.ArgumentTypeError, match="--baselines"):
+            parse_baselines(bad)
