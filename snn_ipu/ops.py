@@ -8,11 +8,10 @@ from typing import Optional
 
 import torch
 
-from . import _ipu, _library, _memory, runtime, surrogates
+from . import _ipu, _kernels, _library, _memory, runtime, surrogates
 from ._autograd import LifFunction
 from ._lif_linear import LifLinearFunction
 from ._backend import host as _host
-from . import _kernels
 from ._kernels import KernelConfig
 from ._reference import atan_spike, lif_reference
 
@@ -199,22 +198,17 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     _memory.require(_kernels.forward_bytes(x, out_shape[0], n, record_mem),
                     f"the forward pass over input_ of shape {tuple(out_shape)} ({x.dtype})")
 
-    compiling = runtime.compiling()
-
     def per_neuron(t):
         # One value for all neurons stays one value; anything else is
         # broadcast to the step and flattened (autograd sums it back).
-        row = None if compiling else _number_row(t)
-        if row is not None:
-            return row
         return t.reshape(1) if t.numel() == 1 else t.expand(step_shape).reshape(n).contiguous()
 
     if mem is None:
-        mem_init = _zero_state(n, beta.dtype)
+        mem_init = torch.zeros(n, dtype=beta.dtype)
     else:
         mem_init = mem.expand(step_shape).reshape(n).contiguous()
-    config = KernelConfig(reset_mode, _kernels.kernel_reset_delay(reset_mode, reset_delay), spec.kernel_id, spec.a, spec.b, threads,
-                          record_mem, num_steps)
+    config = KernelConfig(reset_mode, _kernels.kernel_reset_delay(reset_mode, reset_delay),
+                          spec.kernel_id, spec.a, spec.b, threads, record_mem, num_steps)
     # The kernels clamp beta themselves; the clamp here gives its gradient
     # the clamp's mask.
     decay = beta.clamp(0, 1) if beta.requires_grad else beta
@@ -225,7 +219,7 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
         out, mem_final = LifLinearFunction.apply(*layer, weight, bias, config)
         return (out.reshape(*out_shape[:-1], weight.shape[0]),
                 mem_final.reshape(step_shape))
-    use_custom_op = _library.AVAILABLE and (EAGER_CUSTOM_OP or compiling)
+    use_custom_op = _library.AVAILABLE and (EAGER_CUSTOM_OP or runtime.compiling())
     apply = _library.apply if use_custom_op else LifFunction.apply
     spk, mem_rec, mem_final = apply(*layer, config)
     if record_mem:
@@ -279,7 +273,7 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     if isinstance(value, bool):
         raise TypeError(f"{name}: expected a number or a tensor, got a bool")
     if isinstance(value, numbers.Real):
-        return _number_tensor(name, value, device, dtype, finite)
+        tensor = torch.tensor(float(value), dtype=dtype, device=device)
     elif isinstance(value, torch.Tensor):
         if value.is_complex() or value.dtype == torch.bool:
             raise TypeError(f"{name}: expected a real tensor, got dtype {value.dtype}")
@@ -294,83 +288,14 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     if not _broadcasts_to(tensor.shape, step_shape):
         raise ValueError(f"{name}: shape {tuple(tensor.shape)} is not broadcastable to one "
                          f"time step's shape {tuple(step_shape)}")
-    _check_finite(name, tensor, finite)
-    return tensor
-
-
-def _check_finite(name, tensor, finite) -> bool:
-    """Raises if ``finite`` and ``tensor`` holds a non-finite value; returns
-    whether the tensor is traced. The check reads the values: eager only.
-    Meta tensors and tensors that PopTorch traces (on "ipu") have none; under
-    torch.compile it would break the graph (a non-finite beta then gives
-    snnTorch's NaN results)."""
+    # The check reads the values: eager only. Meta tensors and tensors that
+    # PopTorch traces (on "ipu") have none; under torch.compile it would break
+    # the graph (a non-finite beta then gives snnTorch's NaN results).
     traced = tensor.device.type in ("meta", "ipu") or runtime.compiling()
     if finite and not traced and not _all_finite(tensor):
         raise ValueError(f"{name}: expected finite values, got "
                          f"{tensor.detach().flatten()[:8].tolist()}")
-    return traced
-
-
-# The tensors of numbers given as beta, threshold or the graded factor (the
-# common case: snnTorch's defaults), kept per parameter, value, dtype and
-# device, each with its [1] row for the kernels. Building them anew
-# (torch.tensor, the finite check, the reshape) is a sizeable part of a small
-# layer's call when the caches are cold. The key keeps the sign, so that -0.0
-# and 0.0 stay apart; NaN, which equals no key, is never kept. Nothing is
-# looked up or kept while torch.compile or PopTorch traces, and only plain
-# tensors made outside inference mode are kept: autograd refuses to save an
-# inference tensor, and a fake tensor holds no values.
-_NUMBER_TENSORS: dict = {}
-_NUMBER_ROWS: dict = {}  # id(tensor) -> (tensor, its [1] row), for the tensors above
-_NUMBER_TENSORS_MAX = 256
-
-
-def _keepable(tensor) -> bool:
-    return (type(tensor) is torch.Tensor and not tensor.is_inference()
-            and not torch.is_inference_mode_enabled())
-
-
-def _number_tensor(name, value, device, dtype, finite) -> torch.Tensor:
-    traced = runtime.compiling() or _ipu.is_tracing()
-    if not traced:
-        key = (name, value, math.copysign(1.0, value), dtype, device)
-        cached = _NUMBER_TENSORS.get(key)
-        if cached is not None:
-            return cached
-    tensor = torch.tensor(float(value), dtype=dtype, device=device)
-    traced = _check_finite(name, tensor, finite) or traced
-    if value == value and not traced and _keepable(tensor):
-        if len(_NUMBER_TENSORS) >= _NUMBER_TENSORS_MAX:
-            _NUMBER_TENSORS.clear()
-            _NUMBER_ROWS.clear()
-        tensor = _NUMBER_TENSORS.setdefault(key, tensor)
-        _NUMBER_ROWS[id(tensor)] = (tensor, tensor.reshape(1))
     return tensor
-
-
-def _number_row(t) -> Optional[torch.Tensor]:
-    """The kept [1] row of a kept number tensor, else None."""
-    entry = _NUMBER_ROWS.get(id(t))
-    return entry[1] if entry is not None and entry[0] is t else None
-
-
-# Initial membranes of zeros (mem=None), per neuron count and dtype, up to
-# this many elements: the kernels only read them.
-_ZERO_STATES: dict = {}
-_ZERO_STATE_MAX_ELEMENTS = 1 << 18  # 1 MiB of float32; at most 8 kept
-
-
-def _zero_state(n, dtype) -> torch.Tensor:
-    if runtime.compiling():
-        return torch.zeros(n, dtype=dtype, device="cpu")
-    zeros = _ZERO_STATES.get((n, dtype))
-    if zeros is None:
-        zeros = torch.zeros(n, dtype=dtype, device="cpu")
-        if n <= _ZERO_STATE_MAX_ELEMENTS and _keepable(zeros):
-            if len(_ZERO_STATES) >= 8:
-                _ZERO_STATES.clear()
-            _ZERO_STATES[(n, dtype)] = zeros
-    return zeros
 
 
 def _all_finite(tensor) -> bool:
