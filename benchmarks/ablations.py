@@ -9,6 +9,8 @@
 3. Where snn_ipu's [25, 128, 1000] forward + backward goes when each call
    starts with cold caches (the bench's round-robin with snnTorch, the
    compiled loop and a large copy): the two kernel calls against the whole.
+4. The kernels against torch's own streaming ops with the data in cache
+   ([25, 128000], warm): nanoseconds per element per thread.
 """
 import copy
 import sys
@@ -116,15 +118,39 @@ def cold_call_breakdown(repeats=25):
     return {"whole call": total, "the two kernels": kernels}
 
 
+def warm_kernels_per_element(repeats=201):
+    steps, n = 25, 128000
+    threads = torch.get_num_threads()
+    host = _kernels.require_host()
+    x, g = torch.randn(steps, n) * 0.6 + 0.25, torch.randn(steps, n)
+    zeros, beta, one = torch.zeros(n), torch.tensor([0.9]), torch.tensor([1.0])
+    out, state = torch.empty(steps, n), torch.empty(n)
+    arrays = [t.numpy() for t in (x, zeros, beta, one, one)]
+    fns = {
+        "LIF forward kernel": lambda: host.lif_forward(
+            *arrays, out.numpy(), None, state.numpy(), 0, True, threads, False, 0, None),
+        "LIF backward kernel": lambda: host.lif_backward(
+            *arrays, g.numpy(), None, None, out.numpy(), state.numpy(), None, None, None,
+            0, True, 0, 2.0, 0.0, threads, False, 0, None),
+        "torch mul": lambda: torch.mul(x, 0.5, out=out),
+        "torch add": lambda: torch.add(x, g, out=out),
+    }
+    medians = interleaved_medians(fns, repeats, warmup=5)
+    return {name: t * threads / (steps * n) for name, t in medians.items()}
+
+
 def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {sys.platform}")
-    for title, fn in (("training step, fold of fc2 on and off", fold_on_and_off),
-                      ("torch copy and add, thread scaling", copy_thread_scaling),
-                      ("[25, 128, 1000] forward + backward, cold caches", cold_call_breakdown)):
+    parts = (("training step, fold of fc2 on and off", fold_on_and_off, "ms"),
+             ("torch copy and add, thread scaling", copy_thread_scaling, "ms"),
+             ("[25, 128, 1000] forward + backward, cold caches", cold_call_breakdown, "ms"),
+             ("[25, 128000] in cache, per element and thread", warm_kernels_per_element, "ns"))
+    for title, fn, unit in parts:
         medians = fn()
         print(title + ":")
+        scale = {"ms": 1e3, "ns": 1e9}[unit]
         for name, seconds in medians.items():
-            print(f"  {name:<28} {seconds * 1e3:8.2f} ms")
+            print(f"  {name:<28} {seconds * scale:8.2f} {unit}")
 
 
 if __name__ == "__main__":
