@@ -16,11 +16,10 @@ class LifFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, current, mem_init, decay, threshold, graded, config: KernelConfig):
+        # mem is None without config.record_mem.
         spikes, mem, mem_final = _kernels.forward(current, mem_init, decay, threshold,
                                                   graded, config)
-        if not config.record_mem:
-            ctx.mark_non_differentiable(mem)
-        ctx.save_for_backward(current, mem_init, decay, threshold, graded)
+        _kernels.save_layer(ctx, current, mem_init, decay, threshold, graded)
         ctx.config = config
         ctx.set_materialize_grads(False)
         return spikes, mem, mem_final
@@ -30,8 +29,8 @@ class LifFunction(torch.autograd.Function):
     def backward(ctx, grad_spikes, grad_mem, grad_mem_final):
         if grad_spikes is None and grad_mem is None and grad_mem_final is None:
             return None, None, None, None, None, None
-        grads = _kernels.backward(*ctx.saved_tensors, grad_spikes, grad_mem,
-                                  grad_mem_final, ctx.config,
-                                  param_grads=any(ctx.needs_input_grad[2:5]))
-        return tuple(g if need else None
-                     for g, need in zip(grads, ctx.needs_input_grad)) + (None,)
+        needs = ctx.needs_input_grad
+        grads = _kernels.backward(*_kernels.saved_layer(ctx), grad_spikes, grad_mem,
+                                  grad_mem_final, ctx.config, param_grads=any(needs[2:5]),
+                                  mem_init_grad=needs[1])
+        return tuple(g if need else None for g, need in zip(grads, needs)) + (None,)

@@ -6,9 +6,10 @@ torch.autograd.Function (snn_ipu/_autograd.py, for eager calls and for older
 torch such as PopTorch's 2.0).
 
 Layer tensors: current [T, N] (float16/32/64, contiguous, CPU), or [1, N] for a
-static input with num_steps = T; initial membrane [N] and beta, threshold
-and graded factor ([1] or [N]) in the state dtype (float32, or float64 for
-float64 currents). The kernels clamp beta to [0, 1] themselves (ops.lif also
+static input with num_steps = T; initial membrane [N] in the state dtype
+(float32, or float64 for float64 currents), or None for zeros; beta,
+threshold and graded factor as numbers or as [1] or [N] tensors in the state
+dtype. The host module allocates the outputs (large ones from its pool). The kernels clamp beta to [0, 1] themselves (ops.lif also
 clamps a beta that needs a gradient, for the clamp's mask).
 """
 from __future__ import annotations
@@ -20,7 +21,6 @@ from typing import Optional
 import torch
 
 from . import _memory, runtime
-from ._alloc import empty
 from ._backend import require_host
 
 
@@ -48,9 +48,30 @@ class KernelConfig:
 
 
 def _np(t: torch.Tensor):
-    # numpy() refuses tensors that require grad (the autograd inputs); the
-    # kernels' own outputs do not, and skip the detach.
+    # numpy() refuses tensors that require grad (the autograd inputs).
     return t.detach().numpy() if t.requires_grad else t.numpy()
+
+
+def _arg(value):
+    """A kernel argument as the host module takes it: a tensor as a NumPy view
+    of it; None and numbers (parameters given as one value) as they are."""
+    return _np(value) if isinstance(value, torch.Tensor) else value
+
+
+def _tensor(array, shape=None):
+    if array is None:
+        return None
+    # NumPy reshapes a view for a fraction of what torch's reshape costs.
+    return torch.from_numpy(array if shape is None else array.reshape(shape))
+
+
+def _layer_np(current):
+    """current [rows, ...] as the [rows, N] array the host module takes."""
+    return _np(current).reshape(current.shape[0], -1)
+
+
+def neurons_of(current) -> int:
+    return current.numel() // current.shape[0]
 
 
 def _run_args(config: KernelConfig):
@@ -63,21 +84,39 @@ def num_steps_of(current: torch.Tensor, config: KernelConfig) -> int:
     return current.shape[0] if config.num_steps is None else config.num_steps
 
 
+def save_layer(ctx, current, mem_init, *params_and_others):
+    """ctx.save_for_backward of a layer's inputs (current, mem_init, decay,
+    threshold, graded, then any others), where the parameters may be
+    numbers: those are kept on ctx instead."""
+    ctx.layer_numbers = [p if isinstance(p, float) else None for p in params_and_others[:3]]
+    ctx.save_for_backward(current, mem_init,
+                          *[None if isinstance(p, float) else p for p in params_and_others])
+
+
+def saved_layer(ctx):
+    """What save_layer saved: (current, mem_init, decay, threshold, graded,
+    *others)."""
+    saved = list(ctx.saved_tensors)
+    for i, number in enumerate(ctx.layer_numbers, start=2):
+        if number is not None:
+            saved[i] = number
+    return saved
+
+
 def forward(current, mem_init, decay, threshold, graded, config: KernelConfig):
-    """Returns (spikes [T, N], membrane record [T, N] or an empty tensor when
-    not config.record_mem, final membrane [N] in the state dtype)."""
+    """Returns (spikes [T, ...], membrane record [T, ...] or None when not
+    config.record_mem, final membrane [...] in the state dtype), allocated by
+    the host module, for a current [T, ...] (or [1, ...] with num_steps).
+    ``mem_init`` may be None (zeros); the parameters may be numbers."""
     host = require_host()
-    layer = (num_steps_of(current, config), current.shape[1])
-    spikes = empty(layer, current.dtype)
-    mem = empty(layer, current.dtype) if config.record_mem else current.new_empty(0)
-    mem_final = torch.empty_like(mem_init)
     threads, debug, seed = _run_args(config)
-    host.lif_forward(
-        _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
-        _np(spikes), _np(mem) if config.record_mem else None, _np(mem_final),
-        config.reset_mode, config.reset_delay, threads, debug, seed, config.num_steps,
-    )
-    return spikes, mem, mem_final
+    spikes, mem, mem_final = host.lif_forward(
+        _layer_np(current), _arg(mem_init), _arg(decay), _arg(threshold), _arg(graded),
+        config.record_mem, config.reset_mode, config.reset_delay, threads, debug, seed,
+        config.num_steps)
+    step_shape = current.shape[1:]
+    out_shape = (spikes.shape[0], *step_shape)
+    return _tensor(spikes, out_shape), _tensor(mem, out_shape), _tensor(mem_final, step_shape)
 
 
 def forward_bytes(x, steps, n, record_mem) -> int:
@@ -93,50 +132,51 @@ def forward_bytes(x, steps, n, record_mem) -> int:
 
 def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
              grad_mem_final, config: KernelConfig, param_grads: bool = True,
-             linear=None):
+             mem_init_grad: bool = True, linear=None):
     """Returns the gradients of (current, initial membrane, decay, threshold,
-    graded factor). A parameter given as one value gets the sum of the
-    per-neuron partials. Upstream gradients may be None (zero). With
-    ``param_grads=False`` the kernel skips the parameters' gradients, and
-    empty tensors stand in for them. ``linear=(grad_out, weight)``, in place
-    of grad_spikes, gives the spikes' upstream gradient as that of the Linear
-    layer they feed (see snn_ipu._lif_linear)."""
+    graded factor), None for the initial membrane's unless ``mem_init_grad``
+    and for the parameters' unless ``param_grads`` (and for numbers). A
+    parameter given as a one-element tensor gets the sum of the per-neuron
+    partials. Upstream gradients may be
+    None (zero). ``linear=(grad_out, weight)``, in place of grad_spikes,
+    gives the spikes' upstream gradient as that of the Linear layer they feed
+    (see snn_ipu._lif_linear)."""
     host = require_host()
-    n = current.shape[1]
+    n = neurons_of(current)
     if not config.record_mem:
         grad_mem = None
     threads, debug, seed = _run_args(config)
     steps = num_steps_of(current, config)
     _memory.require(
-        _backward_bytes(host, current, steps, mem_init.dtype, grad_spikes, grad_mem, threads,
-                        debug, linear is not None),
+        _backward_bytes(host, current, steps, _state_dtype(current), grad_spikes, grad_mem,
+                        threads, debug, linear is not None),
         f"the backward pass over a layer of {steps} steps x {n} neurons ({current.dtype})")
-    grad_current = empty(current.shape, current.dtype)
-    grad_mem_init = torch.empty(n, dtype=mem_init.dtype)
-    grad_decay, grad_threshold, grad_graded = (
-        torch.empty(n if param_grads else 0, dtype=mem_init.dtype) for _ in range(3))
 
-    def optional(t):
-        return None if t is None else _np(t.contiguous())
+    def layer_grad(t):  # an upstream [T, ...] gradient as a [T, N] array
+        return None if t is None else _np(t.contiguous()).reshape(steps, -1)
 
-    host.lif_backward(
-        _np(current), _np(mem_init), _np(decay), _np(threshold), _np(graded),
-        optional(grad_spikes), optional(grad_mem), optional(grad_mem_final),
-        _np(grad_current), _np(grad_mem_init),
-        *((_np(grad_decay), _np(grad_threshold), _np(grad_graded)) if param_grads
-          else (None, None, None)),
-        config.reset_mode, config.reset_delay, config.surrogate,
+    grads = host.lif_backward(
+        _layer_np(current), _arg(mem_init), _arg(decay), _arg(threshold), _arg(graded),
+        layer_grad(grad_spikes), layer_grad(grad_mem),
+        None if grad_mem_final is None else _np(grad_mem_final.contiguous()).reshape(-1),
+        mem_init_grad, param_grads, config.reset_mode, config.reset_delay, config.surrogate,
         config.surrogate_a, config.surrogate_b, threads, debug, seed, config.num_steps,
         *((_np(linear[0]), _np(linear[1])) if linear is not None else ()),
     )
+    grad_current = _tensor(grads[0], current.shape)
+    grad_mem_init, *param_partials = (_tensor(g) for g in grads[1:])
 
     def reduce_to(grad, param):
-        if not param_grads:
-            return grad
+        if grad is None or not isinstance(param, torch.Tensor):
+            return None  # not asked for, or a number (no gradient)
         return grad.sum().reshape(1) if param.numel() == 1 and n != 1 else grad
 
-    return (grad_current, grad_mem_init, reduce_to(grad_decay, decay),
-            reduce_to(grad_threshold, threshold), reduce_to(grad_graded, graded))
+    return (grad_current, grad_mem_init,
+            *(reduce_to(g, p) for g, p in zip(param_partials, (decay, threshold, graded))))
+
+
+def _state_dtype(current):
+    return torch.float64 if current.dtype == torch.float64 else torch.float32
 
 
 _PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "double"}
@@ -155,7 +195,7 @@ def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, th
     inside the runner a zero row and zero state (for absent upstream
     gradients) and every tile's scratch of recomputed membranes (through a
     Linear layer: every thread's block of upstream gradient and scratch)."""
-    rows, n = current.shape
+    rows, n = current.shape[0], neurons_of(current)
     element = current.element_size()
     state = torch.finfo(state_dtype).bits // 8
     total = rows * n * element + 4 * n * state

@@ -37,7 +37,9 @@ if AVAILABLE:
             _kernels.forward_bytes(current, steps, current.shape[1], record_mem),
             f"the forward pass over a layer of {steps} steps x {current.shape[1]} neurons "
             f"({current.dtype})")
-        return _kernels.forward(current, mem_init, decay, threshold, graded, config)
+        spikes, mem, mem_final = _kernels.forward(current, mem_init, decay, threshold,
+                                                  graded, config)
+        return spikes, (mem if mem is not None else current.new_empty(0)), mem_final
 
     @lif_forward.register_fake
     def _(current, mem_init, decay, threshold, graded, reset_mode, reset_delay, surrogate,
@@ -56,8 +58,11 @@ if AVAILABLE:
                      ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
         config = KernelConfig(reset_mode, reset_delay, surrogate, surrogate_a, surrogate_b,
                               num_threads, record_mem, num_steps)
-        return _kernels.backward(current, mem_init, decay, threshold, graded, grad_spikes,
-                                 grad_mem, grad_mem_final, config, param_grads)
+        grads = _kernels.backward(current, mem_init, decay, threshold, graded, grad_spikes,
+                                  grad_mem, grad_mem_final, config, param_grads)
+        # The schema returns tensors: empty ones for the parameters' when
+        # not asked for (as the fake implementation says).
+        return tuple(g if g is not None else mem_init.new_empty(0) for g in grads)
 
     @lif_backward.register_fake
     def _(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem, grad_mem_final,
@@ -87,8 +92,22 @@ if AVAILABLE:
 
 
 def apply(current, mem_init, decay, threshold, graded, config: KernelConfig):
-    """Runs the forward op; returns (spikes, membrane record, final membrane)."""
-    return torch.ops.snn_ipu.lif_forward(
-        current, mem_init, decay, threshold, graded, config.reset_mode, config.reset_delay,
-        config.surrogate, config.surrogate_a, config.surrogate_b, config.num_threads,
-        config.record_mem, config.num_steps)
+    """Runs the forward op; returns (spikes, membrane record, final membrane)
+    as snn_ipu._kernels.forward does, for the same arguments: a current
+    [rows, ...], ``mem_init`` None (zeros) or [N], parameters as numbers or
+    tensors. The op itself takes [rows, N] and tensors only."""
+    state = torch.float64 if current.dtype == torch.float64 else torch.float32
+    rows, step_shape = current.shape[0], current.shape[1:]
+    n = _kernels.neurons_of(current)
+    if mem_init is None:
+        mem_init = torch.zeros(n, dtype=state)
+    decay, threshold, graded = (
+        p if isinstance(p, torch.Tensor) else torch.tensor([p], dtype=state)
+        for p in (decay, threshold, graded))
+    spikes, mem, mem_final = torch.ops.snn_ipu.lif_forward(
+        current.reshape(rows, n), mem_init, decay, threshold, graded, config.reset_mode,
+        config.reset_delay, config.surrogate, config.surrogate_a, config.surrogate_b,
+        config.num_threads, config.record_mem, config.num_steps)
+    out_shape = (spikes.shape[0], *step_shape)
+    return (spikes.reshape(out_shape), mem.reshape(out_shape) if config.record_mem else mem,
+            mem_final.reshape(step_shape))

@@ -31,8 +31,8 @@ class LifLinearFunction(torch.autograd.Function):
                                                 graded, config)
         spikes_in = spikes.view(-1, weight.shape[1])
         out = F.linear(spikes_in, weight, bias)
-        ctx.save_for_backward(current, mem_init, decay, threshold, graded, weight,
-                              spikes_in)
+        _kernels.save_layer(ctx, current, mem_init, decay, threshold, graded, weight,
+                            spikes_in)
         ctx.config = config
         ctx.set_materialize_grads(False)
         return out, mem_final
@@ -40,7 +40,8 @@ class LifLinearFunction(torch.autograd.Function):
     @staticmethod
     @once_differentiable  # the kernel's gradients carry no graph: refuse double backward
     def backward(ctx, grad_out, grad_mem_final):
-        current, mem_init, decay, threshold, graded, weight, spikes_in = ctx.saved_tensors
+        current, mem_init, decay, threshold, graded, weight, spikes_in = (
+            _kernels.saved_layer(ctx))
         needs = ctx.needs_input_grad
         grad_weight = grad_bias = None
         if grad_out is not None:
@@ -54,6 +55,7 @@ class LifLinearFunction(torch.autograd.Function):
             linear = None if grad_out is None else (grad_out, weight.detach().contiguous())
             grads = _kernels.backward(current, mem_init, decay, threshold, graded, None,
                                       None, grad_mem_final, ctx.config,
-                                      param_grads=any(needs[2:5]), linear=linear)
+                                      param_grads=any(needs[2:5]), mem_init_grad=needs[1],
+                                      linear=linear)
             layer_grads = tuple(g if need else None for g, need in zip(grads, needs[:5]))
         return (*layer_grads, grad_weight, grad_bias, None)

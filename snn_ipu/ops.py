@@ -1,6 +1,7 @@
 """``snn_ipu.ops.lif``: the fused leaky integrate-and-fire neuron over all time steps."""
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
@@ -26,6 +27,11 @@ _RESET_MODES = {"subtract": 0, "zero": 1, "none": 2}
 # True sends eager calls through the custom op too (the tests use it).
 EAGER_CUSTOM_OP = False
 _KERNEL_DTYPES = (torch.float16, torch.float32, torch.float64)
+
+
+# A training loop makes the same few configurations at every call; building
+# the frozen dataclass costs more than finding it.
+_kernel_config = functools.lru_cache(maxsize=128)(KernelConfig)
 
 
 class ReferencePathWarning(UserWarning):
@@ -80,6 +86,7 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
                            num_threads)
     step_shape = x.shape[1:]
     if reason is None and x.numel() > 0 and _ipu.is_tracing():  # PopTorch: the PopART op
+        beta_t, threshold_t, graded_t = _as_tensors((beta_t, threshold_t, graded_t), x)
         return _ipu.lif(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay, spec,
                         record_mem, num_steps)
 
@@ -105,8 +112,8 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         # No neurons: every step is empty. Run one and expand it, rather than
         # a Python loop over T empty steps (minutes for T = 10^7).
         x = x[:1]
-    spk, mem_rec = _lif_reference(x, beta_t, threshold_t, graded_t, mem_t, reset_mechanism,
-                                  reset_delay, spike_fn)
+    spk, mem_rec = _lif_reference(x, *_as_tensors((beta_t, threshold_t, graded_t), x), mem_t,
+                                  reset_mechanism, reset_delay, spike_fn)
     if spk.shape[0] != steps:
         spk = spk.expand(steps, *spk.shape[1:]).contiguous()
         mem_rec = mem_rec.expand(steps, *mem_rec.shape[1:]).contiguous()
@@ -117,9 +124,10 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
 def _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism, reset_delay,
                 graded_spikes_factor, record_mem, num_steps, num_threads):
     """lif()'s arguments checked: the input as [T or 1, ...], num_steps, the
-    parameters as tensors of the state dtype, the reset mode's id, the thread
-    count (0: torch's), the surrogate's kernel spec and why the kernels cannot
-    run it (None if they can)."""
+    parameters (numbers as Python floats, tensors in the state dtype), the
+    initial membrane (None, or in the state dtype), the reset mode's id, the
+    thread count (0: torch's), the surrogate's kernel spec and why the kernels
+    cannot run it (None if they can)."""
     if num_steps is None:
         x = _check_input(input_)
     else:
@@ -194,37 +202,40 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     rows = x.shape[0]  # T, or 1 for a static input
     step_shape = x.shape[1:]
     out_shape = (num_steps if num_steps is not None else rows, *step_shape)
-    n = x[0].numel()
+    n = _kernels.neurons_of(x)
     _memory.require(_kernels.forward_bytes(x, out_shape[0], n, record_mem),
                     f"the forward pass over input_ of shape {tuple(out_shape)} ({x.dtype})")
 
     def per_neuron(t):
-        # One value for all neurons stays one value; anything else is
-        # broadcast to the step and flattened (autograd sums it back).
+        # One value for all neurons stays one value (a number stays a
+        # number); anything else is broadcast to the step and flattened
+        # (autograd sums it back).
+        if not isinstance(t, torch.Tensor):
+            return t
         return t.reshape(1) if t.numel() == 1 else t.expand(step_shape).reshape(n).contiguous()
 
-    if mem is None:
-        mem_init = torch.zeros(n, dtype=beta.dtype)
-    else:
-        mem_init = mem.expand(step_shape).reshape(n).contiguous()
-    config = KernelConfig(reset_mode, _kernels.kernel_reset_delay(reset_mode, reset_delay),
-                          spec.kernel_id, spec.a, spec.b, threads, record_mem, num_steps)
+    # No initial membrane: the kernels start from zeros.
+    mem_init = None if mem is None else mem.expand(step_shape).reshape(n).contiguous()
+    compiling = runtime.compiling()
+    # (torch.compile cannot trace into the lru_cache.)
+    make_config = KernelConfig if compiling else _kernel_config
+    config = make_config(reset_mode, _kernels.kernel_reset_delay(reset_mode, reset_delay),
+                         spec.kernel_id, spec.a, spec.b, threads, record_mem, num_steps)
     # The kernels clamp beta themselves; the clamp here gives its gradient
     # the clamp's mask.
-    decay = beta.clamp(0, 1) if beta.requires_grad else beta
-    layer = (x.reshape(rows, n).contiguous(), mem_init, per_neuron(decay),
-             per_neuron(threshold), per_neuron(graded))
+    decay = beta.clamp(0, 1) if isinstance(beta, torch.Tensor) and beta.requires_grad else beta
+    # The kernels take the current as it is shaped, [rows, ...], and give
+    # their outputs shaped so: no reshapes of autograd's here.
+    layer = (x.contiguous(), mem_init, per_neuron(decay), per_neuron(threshold),
+             per_neuron(graded))
     if linear is not None:
         weight, bias = linear
         out, mem_final = LifLinearFunction.apply(*layer, weight, bias, config)
-        return (out.reshape(*out_shape[:-1], weight.shape[0]),
-                mem_final.reshape(step_shape))
-    use_custom_op = _library.AVAILABLE and (EAGER_CUSTOM_OP or runtime.compiling())
+        return out.reshape(*out_shape[:-1], weight.shape[0]), mem_final
+    use_custom_op = _library.AVAILABLE and (EAGER_CUSTOM_OP or compiling)
     apply = _library.apply if use_custom_op else LifFunction.apply
     spk, mem_rec, mem_final = apply(*layer, config)
-    if record_mem:
-        return spk.reshape(out_shape), mem_rec.reshape(out_shape)
-    return spk.reshape(out_shape), mem_final.to(x.dtype).reshape(step_shape)
+    return (spk, mem_rec) if record_mem else (spk, mem_final.to(x.dtype))
 
 
 def _lif_reference(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_fn):
@@ -269,12 +280,20 @@ def _check_static_input(input_) -> torch.Tensor:
     return input_.unsqueeze(0)
 
 
-def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.Tensor:
+def _check_param(name, value, step_shape, device, dtype, finite=False):
+    """A parameter checked: a number as a Python float, a tensor converted to
+    ``dtype`` on ``device``."""
     if isinstance(value, bool):
         raise TypeError(f"{name}: expected a number or a tensor, got a bool")
     if isinstance(value, numbers.Real):
-        tensor = torch.tensor(float(value), dtype=dtype, device=device)
-    elif isinstance(value, torch.Tensor):
+        # A number stays a Python float: the kernels take it as it is (in
+        # the state dtype), with no tensor made for it.
+        number = float(value)
+        if finite and not _finite_in(number, dtype):
+            beyond = f" (infinite in {dtype})" if math.isfinite(number) else ""
+            raise ValueError(f"{name}: expected finite values, got {value!r}{beyond}")
+        return number
+    if isinstance(value, torch.Tensor):
         if value.is_complex() or value.dtype == torch.bool:
             raise TypeError(f"{name}: expected a real tensor, got dtype {value.dtype}")
         if value.device != device and (value.numel() != 1 or value.device.type == "meta"):
@@ -298,10 +317,31 @@ def _check_param(name, value, step_shape, device, dtype, finite=False) -> torch.
     return tensor
 
 
+# The smallest magnitude that float32 rounds to infinity: FLT_MAX plus half
+# an ulp (2**128 - 2**103).
+_FLOAT32_ROUNDS_TO_INF = 2.0 ** 128 - 2.0 ** 103
+
+
+def _finite_in(number: float, dtype) -> bool:
+    """Whether ``number`` stays finite in ``dtype`` (float32 or float64)."""
+    if dtype == torch.float64:
+        return math.isfinite(number)
+    return abs(number) < _FLOAT32_ROUNDS_TO_INF  # False for NaN, too
+
+
+def _as_tensors(params, x):
+    """Parameters as tensors of x's state dtype, on x's device (the paths
+    other than the host kernels take tensors)."""
+    state = torch.float64 if x.dtype == torch.float64 else torch.float32
+    return tuple(p if isinstance(p, torch.Tensor) else torch.tensor(p, dtype=state,
+                                                                   device=x.device)
+                 for p in params)
+
+
 def _all_finite(tensor) -> bool:
-    # One value (the common case, once per call) is checked in Python:
-    # torch.isfinite(...).all() is five tensor ops. The converted tensor is
-    # checked, so that a number too large for float32 counts as infinite.
+    # One value is checked in Python: torch.isfinite(...).all() is five
+    # tensor ops. The converted tensor is checked, so that a float64 value
+    # too large for float32 counts as infinite.
     if tensor.numel() == 1:
         return math.isfinite(tensor.item())
     return bool(torch.isfinite(tensor).all())

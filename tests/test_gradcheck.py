@@ -58,14 +58,10 @@ def smooth_lif_function(surrogate, reset):
         @staticmethod
         def backward(ctx, g_spk, g_mem):
             x, mem0, beta, threshold, graded = ctx.saved_tensors
-            n = x.shape[1]
-            gx = torch.empty_like(x)
-            g_mem0, g_beta, g_th, g_g = (torch.empty(n, dtype=torch.float64) for _ in range(4))
-            _host.lif_backward(
+            gx, g_mem0, g_beta, g_th, _ = map(torch.from_numpy, _host.lif_backward(
                 x.numpy(), mem0.numpy(), beta.numpy(), threshold.numpy(), graded.numpy(),
-                g_spk.contiguous().numpy(), g_mem.contiguous().numpy(), None, gx.numpy(),
-                g_mem0.numpy(), g_beta.numpy(), g_th.numpy(), g_g.numpy(),
-                reset_id, True, surrogate_id, a, b, 2, False, 0)
+                g_spk.contiguous().numpy(), g_mem.contiguous().numpy(), None, True, True,
+                reset_id, True, surrogate_id, a, b, 2, False, 0))
             return gx, g_mem0, g_beta, g_th, None
 
     return SmoothLif.apply

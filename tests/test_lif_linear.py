@@ -109,13 +109,12 @@ def test_several_blocks_per_worker_item():
     layer = [cur, torch.zeros(n), torch.tensor([0.9]), torch.tensor([1.0]), torch.tensor([1.0])]
     results = []
     for linear in (False, True):
-        grads = [torch.empty(T, n), torch.empty(n)] + [torch.empty(n) for _ in range(3)]
         grad_spikes = None if linear else (grad_out @ weight).reshape(T, n)
-        _host.lif_backward(*[t.numpy() for t in layer],
-                           None if linear else grad_spikes.numpy(), None, None,
-                           *[g.numpy() for g in grads], 0, True, 0, 2.0, 0.0, 1, False, 0,
-                           None, *((grad_out.numpy(), weight.numpy()) if linear else ()))
-        results.append(grads)
+        grads = _host.lif_backward(*[t.numpy() for t in layer],
+                                   None if linear else grad_spikes.numpy(), None, None, True,
+                                   True, 0, True, 0, 2.0, 0.0, 1, False, 0, None,
+                                   *((grad_out.numpy(), weight.numpy()) if linear else ()))
+        results.append([torch.from_numpy(g) for g in grads])
     for a, b in zip(*results):
         close_to_round_off(a, b)
 
@@ -125,13 +124,11 @@ def test_binding_checks_the_linear_upstream():
     n = B * IN
     f32 = dict(dtype=torch.float32)
     layer = [torch.rand(T, n, **f32), torch.zeros(n, **f32)] + [torch.ones(1, **f32)] * 3
-    outs = [torch.empty(T, n, **f32), torch.empty(n, **f32)]
 
     def call(grad, weight, grad_spikes=None):
         arrays = [t.numpy() for t in layer]
-        _host.lif_backward(*arrays, grad_spikes, None, None, *[t.numpy() for t in outs],
-                           None, None, None, 0, True, 0, 2.0, 0.0, 1, False, 0, None,
-                           grad, weight)
+        _host.lif_backward(*arrays, grad_spikes, None, None, True, False, 0, True, 0, 2.0,
+                           0.0, 1, False, 0, None, grad, weight)
 
     good_grad, good_weight = torch.randn(T * B, K).numpy(), torch.randn(K, IN).numpy()
     call(good_grad, good_weight)  # accepted

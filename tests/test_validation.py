@@ -1,4 +1,5 @@
 """Bad input raises a clear Python error naming the argument."""
+import numpy as np
 import pytest
 import torch
 
@@ -114,27 +115,58 @@ def test_mixed_param_dtypes_are_cast():
 
 
 class TestBindingsCheckEverything:
-    """The C++ side refuses arrays that do not match, before any kernel runs."""
+    """The C++ side refuses arrays that do not match, before any kernel runs,
+    and allocates the outputs itself."""
 
     def _args(self, T=3, N=4, dtype=torch.float32):
         st = torch.float64 if dtype == torch.float64 else torch.float32
         return dict(
-            current=torch.zeros(T, N, dtype=dtype).numpy(), mem_init=torch.zeros(N, dtype=st).numpy(),
-            decay=torch.zeros(1, dtype=st).numpy(), threshold=torch.ones(N, dtype=st).numpy(),
-            graded=torch.ones(1, dtype=st).numpy(), spikes=torch.zeros(T, N, dtype=dtype).numpy(),
-            mem=torch.zeros(T, N, dtype=dtype).numpy(), mem_final=torch.zeros(N, dtype=st).numpy(),
-            reset_mode=0, reset_delay=True)
+            current=(torch.rand(T, N, generator=torch.Generator().manual_seed(0)) * 2)
+            .to(dtype).numpy(),
+            mem_init=torch.zeros(N, dtype=st).numpy(),
+            decay=torch.full((1,), 0.5, dtype=st).numpy(), threshold=torch.ones(N, dtype=st).numpy(),
+            graded=torch.ones(1, dtype=st).numpy(), record_mem=True, reset_mode=0,
+            reset_delay=True)
 
-    def test_valid_call(self):
-        _host.lif_forward(**self._args())
+    @pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
+    def test_valid_call_returns_its_outputs(self, dtype):
+        spikes, mem, mem_final = _host.lif_forward(**self._args(dtype=dtype))
+        state = np.float64 if dtype == torch.float64 else np.float32
+        element = torch.empty(0, dtype=dtype).numpy().dtype
+        assert spikes.shape == mem.shape == (3, 4) and spikes.dtype == mem.dtype == element
+        assert mem_final.shape == (4,) and mem_final.dtype == state
+        args = self._args()
+        args["record_mem"] = False
+        assert _host.lif_forward(**args)[1] is None
+
+    def test_no_initial_membrane_and_numbers_are_zeros_and_values(self):
+        args = self._args()
+        arrays = _host.lif_forward(**args)
+        args.update(mem_init=None, decay=0.5, threshold=1, graded=1.0)
+        numbers = _host.lif_forward(**args)
+        for got, expected in zip(numbers, arrays):
+            np.testing.assert_array_equal(got, expected)
+
+    @pytest.mark.parametrize("value", [3.4028235e38, 2.0 ** 128 - 2.0 ** 103, 1e39, -1e300])
+    def test_number_beyond_float32_rounds_as_torch_does(self, value):
+        # The spikes are the graded factor where they fire: each is the
+        # number as float32 rounds it (FLT_MAX, or infinity past half an ulp).
+        args = self._args()
+        args.update(current=np.full((1, 4), 5, np.float32), graded=value)
+        spikes = _host.lif_forward(**args)[0]
+        expected = torch.tensor(value, dtype=torch.float32).item()
+        assert (spikes == expected).all(), (spikes, expected)
 
     @pytest.mark.parametrize("field,value,message", [
-        ("spikes", torch.zeros(3, 5).numpy(), r"spikes: expected shape \(3, 4\)"),
-        ("mem", torch.zeros(4, 3).numpy().T, "mem: expected a C-contiguous array"),
+        ("current", torch.zeros(3, 4, 1).numpy(), r"current: expected a 2-D \[T, N\] array"),
+        ("current", torch.zeros(4, 3).numpy().T, "current: expected a C-contiguous array"),
+        ("current", torch.zeros(0, 4).numpy(), "current: expected T >= 1 and N >= 1"),
         ("mem_init", torch.zeros(3).numpy(), "mem_init: expected a 1-D array of 4 elements"),
         ("decay", torch.zeros(2).numpy(), "decay: expected a 1-D array of 4 or 1 elements"),
+        ("decay", "0.5", "decay: expected a number or a 1-D array"),
+        ("decay", True, "decay: expected a number or a 1-D array"),
         ("threshold", torch.zeros(4, dtype=torch.float64).numpy(), "threshold: expected float"),
-        ("spikes", torch.zeros(3, 4, dtype=torch.float16).numpy(), "spikes: expected float"),
+        ("graded", torch.zeros(1, 1).numpy(), "graded: expected a 1-D array"),
         ("reset_mode", 3, "reset_mode"),
     ])
     def test_mismatch_is_refused(self, field, value, message):
@@ -143,17 +175,45 @@ class TestBindingsCheckEverything:
         with pytest.raises((ValueError, TypeError), match=message):
             _host.lif_forward(**args)
 
-    def test_read_only_output_is_refused(self):
-        args = self._args()
-        args["spikes"].setflags(write=False)
-        with pytest.raises(ValueError, match="spikes: expected a writable array"):
-            _host.lif_forward(**args)
-
     def test_integer_current_is_refused(self):
         args = self._args()
         args["current"] = torch.zeros(3, 4, dtype=torch.int32).numpy()
         with pytest.raises(TypeError, match="current: expected float16, float32 or float64"):
             _host.lif_forward(**args)
+
+    def test_outputs_too_large_to_address_are_a_memory_error(self):
+        # 2^62 steps x 4 neurons x 4 bytes does not fit in 64 bits: refused
+        # before any allocation, not wrapped to a small buffer.
+        args = self._args()
+        args.update(current=torch.zeros(1, 4).numpy(), num_steps=2 ** 62)
+        with pytest.raises(MemoryError):
+            _host.lif_forward(**args)
+
+    def _backward_args(self, **changes):
+        args = self._args()
+        del args["record_mem"]
+        args.update(grad_spikes=torch.ones(3, 4).numpy(), grad_mem=None, grad_mem_final=None,
+                    mem_init_grad=True, param_grads=True, surrogate=0, surrogate_a=2.0,
+                    surrogate_b=0.0)
+        args.update(changes)
+        return args
+
+    def test_backward_returns_what_was_asked_for(self):
+        grads = _host.lif_backward(**self._backward_args())
+        assert grads[0].shape == (3, 4) and all(g.shape == (4,) for g in grads[1:])
+        none = _host.lif_backward(**self._backward_args(mem_init_grad=False, param_grads=False))
+        assert none[1:] == (None, None, None, None)
+        np.testing.assert_array_equal(none[0], grads[0])
+
+    @pytest.mark.parametrize("field,value,message", [
+        ("grad_spikes", torch.zeros(3, 5).numpy(), r"grad_spikes: expected shape \(3, 4\)"),
+        ("grad_mem", torch.zeros(3, 4, dtype=torch.float64).numpy(), "grad_mem: expected float"),
+        ("grad_mem_final", torch.zeros(5).numpy(), "grad_mem_final: expected a 1-D array of 4"),
+        ("surrogate", 99, "surrogate: expected an id"),
+    ])
+    def test_backward_mismatch_is_refused(self, field, value, message):
+        with pytest.raises((ValueError, TypeError), match=message):
+            _host.lif_backward(**self._backward_args(**{field: value}))
 
 
 def test_record_mem_not_bool():

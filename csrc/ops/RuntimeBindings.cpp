@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "OutputArrays.hpp"
 #include "OutputPool.hpp"
 #include "Parallel.hpp"
 
@@ -13,34 +14,8 @@ namespace py = pybind11;
 
 namespace snn_ipu {
 
-namespace {
-// A uint8 array over a pooled buffer; the buffer returns to the pool when the
-// array (and every tensor viewing it) is gone.
-py::array pooledBuffer(std::uint64_t bytes) {
-  std::size_t capacity = 0;
-  void *buffer = nullptr;
-  {
-    py::gil_scoped_release release; // mmap and first faults can take a while
-    buffer = poolAllocate(static_cast<std::size_t>(bytes), &capacity);
-  }
-  struct Owner {
-    void *buffer;
-    std::size_t capacity;
-  };
-  auto *owner = new Owner{buffer, capacity};
-  py::capsule base(owner, [](void *p) {
-    auto *o = static_cast<Owner *>(p);
-    poolRelease(o->buffer, o->capacity);
-    delete o;
-  });
-  return py::array(py::dtype::of<std::uint8_t>(),
-                   {static_cast<py::ssize_t>(capacity)}, {1},
-                   static_cast<std::uint8_t *>(buffer), base);
-}
-} // namespace
-
 void bindRuntime(py::module_ &m) {
-  m.def("pooled_buffer", &pooledBuffer, py::arg("bytes"),
+  m.def("pooled_buffer", &pooledBytes, py::arg("bytes"),
         "A uint8 array of at least `bytes` (64 KiB granularity) from the output "
         "pool; its memory returns to the pool when the array is freed.");
   m.def("pool_stats", [] {

@@ -3,21 +3,26 @@
 // PlanBindings.cpp, RuntimeBindings.cpp and CycleBindings.cpp).
 //
 // Arrays arrive as NumPy views of torch tensors (zero-copy). Every shape,
-// dtype, contiguity and writability is checked here, before any kernel runs,
-// so the kernels only ever see ranges that exist.
+// dtype and contiguity is checked here, before any kernel runs, so the
+// kernels only ever see ranges that exist. The outputs are allocated here
+// (OutputArrays.hpp) and returned, so they always fit.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "../codelets/LifTypes.hpp"
 #include "BindingHelpers.hpp"
 #include "HostLif.hpp"
 #include "LifPlan.hpp"
+#include "OutputArrays.hpp"
 
 namespace py = pybind11;
 using namespace snn_ipu;
@@ -52,11 +57,6 @@ void requireContiguous(const py::array &a, const char *name) {
     throw py::value_error(std::string(name) + ": expected a C-contiguous array");
 }
 
-void requireWritable(const py::array &a, const char *name) {
-  if (!a.writeable())
-    throw py::value_error(std::string(name) + ": expected a writable array");
-}
-
 void requireType(const py::array &a, ElementType type, const char *name) {
   if (elementTypeOf(a, name) != type)
     throw py::type_error(std::string(name) + ": expected " +
@@ -69,7 +69,7 @@ ElementType stateTypeOf(ElementType type) {
 
 // A [T, N] array of the layer's element type.
 void checkLayer(const py::array &a, ElementType type, std::uint64_t T,
-                std::uint64_t N, const char *name, bool writable) {
+                std::uint64_t N, const char *name) {
   requireType(a, type, name);
   requireContiguous(a, name);
   if (a.ndim() != 2 || std::uint64_t(a.shape(0)) != T ||
@@ -78,13 +78,11 @@ void checkLayer(const py::array &a, ElementType type, std::uint64_t T,
     msg << name << ": expected shape (" << T << ", " << N << ")";
     throw py::value_error(msg.str());
   }
-  if (writable)
-    requireWritable(a, name);
 }
 
 // A 1-D array of the state type with `size` elements (or 1 or N for params).
 void checkVector(const py::array &a, ElementType stateType, std::uint64_t N,
-                 bool allowScalar, const char *name, bool writable) {
+                 bool allowScalar, const char *name) {
   requireType(a, stateType, name);
   requireContiguous(a, name);
   const bool sizeOk =
@@ -96,8 +94,6 @@ void checkVector(const py::array &a, ElementType stateType, std::uint64_t N,
         << (allowScalar ? " or 1" : "") << " elements";
     throw py::value_error(msg.str());
   }
-  if (writable)
-    requireWritable(a, name);
 }
 
 // The Linear layer the spikes feed, as the upstream gradient of the spikes:
@@ -146,99 +142,179 @@ LifOptions makeOptions(unsigned resetMode, bool resetDelay, unsigned surrogate,
   return o;
 }
 
-LifParamsView paramsView(const py::array &decay, const py::array &threshold,
-                         const py::array &graded, ElementType stateType,
-                         std::uint64_t N) {
-  checkVector(decay, stateType, N, true, "decay", false);
-  checkVector(threshold, stateType, N, true, "threshold", false);
-  checkVector(graded, stateType, N, true, "graded", false);
-  LifParamsView p;
-  p.decay = decay.data();
-  p.decaySize = decay.shape(0);
-  p.threshold = threshold.data();
-  p.thresholdSize = threshold.shape(0);
-  p.graded = graded.data();
-  p.gradedSize = graded.shape(0);
-  return p;
+// A number (Python float or int) rounded to float32 as IEEE round-to-nearest
+// does, as torch.tensor(value, dtype=torch.float32) would: a finite double
+// beyond float32's range is FLT_MAX up to half an ulp above it and infinite
+// past that (a plain cast of it would be undefined behaviour).
+float roundToFloat(double value) {
+  constexpr double kMax = std::numeric_limits<float>::max();
+  constexpr double kRoundsToInfinity = 0x1.ffffffp127; // FLT_MAX + ulp / 2
+  if (std::isfinite(value) && std::fabs(value) > kMax)
+    return static_cast<float>(std::copysign(
+        std::fabs(value) >= kRoundsToInfinity ? HUGE_VAL : kMax, value));
+  return static_cast<float>(value);
 }
 
-// Checks the layer's input arrays and describes them. current is [T, N], or
-// [1, N] with num_steps = T for a static input.
-LifLayerInputs layerInputs(const py::array &current, const py::array &memInit,
-                           const py::array &decay, const py::array &threshold,
-                           const py::array &graded,
-                           std::optional<std::uint64_t> numSteps) {
-  LifLayerInputs in;
-  in.type = elementTypeOf(current, "current");
-  if (current.ndim() != 2)
-    throw py::value_error("current: expected a 2-D [T, N] array");
-  in.numSteps = std::uint64_t(current.shape(0));
-  in.numNeurons = std::uint64_t(current.shape(1));
-  if (numSteps) {
-    if (in.numSteps != 1)
-      throw py::value_error(
-          "current: with num_steps (a static input), expected shape (1, N)");
-    in.numSteps = *numSteps;
-    in.constantCurrent = true;
+bool isNumber(const py::handle &value) {
+  return PyFloat_Check(value.ptr()) ||
+         (PyLong_Check(value.ptr()) && !PyBool_Check(value.ptr()));
+}
+
+// A parameter as the kernels read it: a 1-D array of 1 or N state-type
+// values, or a Python number, held here in the state type (one value for all
+// neurons). The kernels point into it: it is neither copied nor moved.
+class ParamArg {
+public:
+  ParamArg() = default;
+  ParamArg(const ParamArg &) = delete;
+  ParamArg &operator=(const ParamArg &) = delete;
+
+  void assign(const py::object &value, ElementType stateType, std::uint64_t N,
+              const char *name) {
+    if (py::isinstance<py::array>(value)) {
+      array_ = py::reinterpret_borrow<py::array>(value);
+      checkVector(array_, stateType, N, true, name);
+      data_ = array_.data();
+      size_ = std::uint64_t(array_.shape(0));
+    } else if (isNumber(value)) {
+      const double number = value.cast<double>();
+      if (stateType == ElementType::Double) {
+        double_ = number;
+        data_ = &double_;
+      } else {
+        float_ = roundToFloat(number);
+        data_ = &float_;
+      }
+      size_ = 1;
+    } else {
+      throw py::type_error(std::string(name) +
+                           ": expected a number or a 1-D array");
+    }
   }
-  if (in.numSteps == 0 || in.numNeurons == 0)
-    throw py::value_error("current: expected T >= 1 and N >= 1");
-  const ElementType st = stateTypeOf(in.type);
-  checkLayer(current, in.type, in.constantCurrent ? 1 : in.numSteps, in.numNeurons,
-             "current", false);
-  checkVector(memInit, st, in.numNeurons, false, "mem_init", false);
-  in.current = current.data();
-  in.memInit = memInit.data();
-  in.params = paramsView(decay, threshold, graded, st, in.numNeurons);
-  return in;
-}
+  const void *data() const { return data_; }
+  std::uint64_t size() const { return size_; }
 
-void lifForward(py::array current, py::array memInit, py::array decay,
-                py::array threshold, py::array graded, py::array spikes,
-                std::optional<py::array> mem, py::array memFinal,
-                unsigned resetMode, bool resetDelay, unsigned numThreads,
-                bool debug, std::uint64_t seed,
-                std::optional<std::uint64_t> numSteps) {
+private:
+  py::array array_;
+  double double_ = 0;
+  float float_ = 0;
+  const void *data_ = nullptr;
+  std::uint64_t size_ = 1;
+};
+
+// A layer's inputs, checked, and what they point into: the parameters given
+// as numbers and, for a call without an initial membrane, the zeros it
+// starts from. current is [T, N], or [1, N] with num_steps = T for a static
+// input. Neither copied nor moved (the kernels point into it).
+class CheckedLayer {
+public:
+  CheckedLayer(const py::array &current, const std::optional<py::array> &memInit,
+               const py::object &decay, const py::object &threshold,
+               const py::object &graded, std::optional<std::uint64_t> numSteps) {
+    in_.type = elementTypeOf(current, "current");
+    if (current.ndim() != 2)
+      throw py::value_error("current: expected a 2-D [T, N] array");
+    in_.numSteps = std::uint64_t(current.shape(0));
+    in_.numNeurons = std::uint64_t(current.shape(1));
+    if (numSteps) {
+      if (in_.numSteps != 1)
+        throw py::value_error(
+            "current: with num_steps (a static input), expected shape (1, N)");
+      in_.numSteps = *numSteps;
+      in_.constantCurrent = true;
+    }
+    if (in_.numSteps == 0 || in_.numNeurons == 0)
+      throw py::value_error("current: expected T >= 1 and N >= 1");
+    const ElementType st = stateTypeOf(in_.type);
+    const std::uint64_t N = in_.numNeurons;
+    checkLayer(current, in_.type, in_.constantCurrent ? 1 : in_.numSteps, N,
+               "current");
+    in_.current = current.data();
+    if (memInit) {
+      checkVector(*memInit, st, N, false, "mem_init");
+      in_.memInit = memInit->data();
+    } else {
+      // All-zero bytes are +0.0 in both state types.
+      zeroMem_.assign(N * stateBytes(st), 0);
+      in_.memInit = zeroMem_.data();
+    }
+    decay_.assign(decay, st, N, "decay");
+    threshold_.assign(threshold, st, N, "threshold");
+    graded_.assign(graded, st, N, "graded");
+    in_.params.decay = decay_.data();
+    in_.params.decaySize = decay_.size();
+    in_.params.threshold = threshold_.data();
+    in_.params.thresholdSize = threshold_.size();
+    in_.params.graded = graded_.data();
+    in_.params.gradedSize = graded_.size();
+  }
+  CheckedLayer(const CheckedLayer &) = delete;
+  CheckedLayer &operator=(const CheckedLayer &) = delete;
+
+  const LifLayerInputs &inputs() const { return in_; }
+
+  static std::uint64_t stateBytes(ElementType st) {
+    return st == ElementType::Double ? 8 : 4;
+  }
+
+private:
+  LifLayerInputs in_;
+  ParamArg decay_, threshold_, graded_;
+  std::vector<unsigned char> zeroMem_;
+};
+
+// Returns (spikes [T, N], membrane record [T, N] or None, final membrane
+// [N] in the state type), allocated here.
+py::tuple lifForward(const py::array &current, const std::optional<py::array> &memInit,
+                     const py::object &decay, const py::object &threshold,
+                     const py::object &graded, bool recordMem, unsigned resetMode,
+                     bool resetDelay, unsigned numThreads, bool debug,
+                     std::uint64_t seed, std::optional<std::uint64_t> numSteps) {
+  const CheckedLayer layer(current, memInit, decay, threshold, graded, numSteps);
   LifForwardArgs a;
-  static_cast<LifLayerInputs &>(a) =
-      layerInputs(current, memInit, decay, threshold, graded, numSteps);
-  const ElementType type = a.type, st = stateTypeOf(type);
-  const std::uint64_t T = a.numSteps, N = a.numNeurons;
-  checkLayer(spikes, type, T, N, "spikes", true);
-  if (mem)
-    checkLayer(*mem, type, T, N, "mem", true);
-  checkVector(memFinal, st, N, false, "mem_final", true);
-  a.spikes = spikes.mutable_data();
-  a.mem = mem ? mem->mutable_data() : nullptr;
-  a.memFinal = memFinal.mutable_data();
+  static_cast<LifLayerInputs &>(a) = layer.inputs();
   const LifOptions o = makeOptions(resetMode, resetDelay, 0, 0.0, 0.0);
   const HostRunOptions run = makeRun(numThreads, debug, seed);
-  py::gil_scoped_release release;
-  hostLifForward(a, o, run);
+  const std::uint64_t T = a.numSteps, N = a.numNeurons;
+  py::array spikes = newOutputArray(a.type, {T, N});
+  py::object mem = py::none();
+  if (recordMem) {
+    py::array record = newOutputArray(a.type, {T, N});
+    a.mem = record.mutable_data();
+    mem = std::move(record);
+  }
+  py::array memFinal = newOutputArray(stateTypeOf(a.type), {N});
+  a.spikes = spikes.mutable_data();
+  a.memFinal = memFinal.mutable_data();
+  {
+    py::gil_scoped_release release;
+    hostLifForward(a, o, run);
+  }
+  return py::make_tuple(std::move(spikes), std::move(mem), std::move(memFinal));
 }
 
-void lifBackward(py::array current, py::array memInit, py::array decay,
-                 py::array threshold, py::array graded,
-                 std::optional<py::array> gradSpikes,
-                 std::optional<py::array> gradMem,
-                 std::optional<py::array> gradMemFinal, py::array gradCurrent,
-                 py::array gradMemInit, std::optional<py::array> gradDecay,
-                 std::optional<py::array> gradThreshold,
-                 std::optional<py::array> gradGraded,
-                 unsigned resetMode, bool resetDelay, unsigned surrogate,
-                 double surrogateA, double surrogateB, unsigned numThreads,
-                 bool debug, std::uint64_t seed,
-                 std::optional<std::uint64_t> numSteps,
-                 std::optional<py::array> linearGrad,
-                 std::optional<py::array> linearWeight) {
+// Returns the gradients (current's, initial membrane's, decay's, threshold's,
+// graded factor's), allocated here; None for those not asked for
+// (mem_init_grad, param_grads).
+py::tuple lifBackward(const py::array &current, const std::optional<py::array> &memInit,
+                      const py::object &decay, const py::object &threshold,
+                      const py::object &graded,
+                      const std::optional<py::array> &gradSpikes,
+                      const std::optional<py::array> &gradMem,
+                      const std::optional<py::array> &gradMemFinal, bool memInitGrad,
+                      bool paramGrads, unsigned resetMode, bool resetDelay,
+                      unsigned surrogate, double surrogateA, double surrogateB,
+                      unsigned numThreads, bool debug, std::uint64_t seed,
+                      std::optional<std::uint64_t> numSteps,
+                      const std::optional<py::array> &linearGrad,
+                      const std::optional<py::array> &linearWeight) {
+  const CheckedLayer layer(current, memInit, decay, threshold, graded, numSteps);
   LifBackwardArgs a;
-  static_cast<LifLayerInputs &>(a) =
-      layerInputs(current, memInit, decay, threshold, graded, numSteps);
+  static_cast<LifLayerInputs &>(a) = layer.inputs();
   const ElementType type = a.type, st = stateTypeOf(type);
   const std::uint64_t T = a.numSteps, N = a.numNeurons;
-  const std::uint64_t currentRows = a.constantCurrent ? 1 : T;
   if (gradSpikes)
-    checkLayer(*gradSpikes, type, T, N, "grad_spikes", false);
+    checkLayer(*gradSpikes, type, T, N, "grad_spikes");
   if (linearGrad.has_value() != linearWeight.has_value())
     throw py::value_error("linear_grad, linear_weight: give both or neither");
   if (linearGrad) {
@@ -249,36 +325,46 @@ void lifBackward(py::array current, py::array memInit, py::array decay,
     a.linearIn = std::uint64_t(linearWeight->shape(1));
   }
   if (gradMem)
-    checkLayer(*gradMem, type, T, N, "grad_mem", false);
+    checkLayer(*gradMem, type, T, N, "grad_mem");
   if (gradMemFinal)
-    checkVector(*gradMemFinal, st, N, false, "grad_mem_final", false);
-  checkLayer(gradCurrent, type, currentRows, N, "grad_current", true);
-  checkVector(gradMemInit, st, N, false, "grad_mem_init", true);
-  const bool paramGrads = gradDecay.has_value();
-  if (gradThreshold.has_value() != paramGrads || gradGraded.has_value() != paramGrads)
-    throw py::value_error("grad_decay, grad_threshold, grad_graded: give all three "
-                          "(parameter gradients wanted) or none");
-  if (paramGrads) {
-    checkVector(*gradDecay, st, N, false, "grad_decay", true);
-    checkVector(*gradThreshold, st, N, false, "grad_threshold", true);
-    checkVector(*gradGraded, st, N, false, "grad_graded", true);
-  }
+    checkVector(*gradMemFinal, st, N, false, "grad_mem_final");
+  const LifOptions o =
+      makeOptions(resetMode, resetDelay, surrogate, surrogateA, surrogateB);
+  const HostRunOptions run = makeRun(numThreads, debug, seed);
 
   a.gradSpikes = gradSpikes ? gradSpikes->data() : nullptr;
   a.gradMem = gradMem ? gradMem->data() : nullptr;
   a.gradMemFinal = gradMemFinal ? gradMemFinal->data() : nullptr;
+  py::array gradCurrent = newOutputArray(type, {a.constantCurrent ? 1 : T, N});
   a.gradCurrent = gradCurrent.mutable_data();
-  a.gradMemInit = gradMemInit.mutable_data();
-  if (paramGrads) {
-    a.gradDecay = gradDecay->mutable_data();
-    a.gradThreshold = gradThreshold->mutable_data();
-    a.gradGraded = gradGraded->mutable_data();
+  // The vertices always write the initial membrane's gradient: into scratch
+  // when it is not wanted.
+  py::object gradMemInit = py::none();
+  std::vector<unsigned char> unwanted;
+  if (memInitGrad) {
+    py::array grad = newOutputArray(st, {N});
+    a.gradMemInit = grad.mutable_data();
+    gradMemInit = std::move(grad);
+  } else {
+    unwanted.resize(N * CheckedLayer::stateBytes(st));
+    a.gradMemInit = unwanted.data();
   }
-  const LifOptions o =
-      makeOptions(resetMode, resetDelay, surrogate, surrogateA, surrogateB);
-  const HostRunOptions run = makeRun(numThreads, debug, seed);
-  py::gil_scoped_release release;
-  hostLifBackward(a, o, run);
+  py::object gradParams[3] = {py::none(), py::none(), py::none()};
+  if (paramGrads) {
+    void **targets[3] = {&a.gradDecay, &a.gradThreshold, &a.gradGraded};
+    for (int i = 0; i < 3; ++i) {
+      py::array grad = newOutputArray(st, {N});
+      *targets[i] = grad.mutable_data();
+      gradParams[i] = std::move(grad);
+    }
+  }
+  {
+    py::gil_scoped_release release;
+    hostLifBackward(a, o, run);
+  }
+  return py::make_tuple(std::move(gradCurrent), std::move(gradMemInit),
+                        std::move(gradParams[0]), std::move(gradParams[1]),
+                        std::move(gradParams[2]));
 }
 
 } // namespace
@@ -288,31 +374,33 @@ PYBIND11_MODULE(_host, m) {
 
   py::register_exception<PlanError>(m, "PlanError", PyExc_ValueError);
 
-  m.def("lif_forward", &lifForward, py::arg("current"), py::arg("mem_init"),
+  m.def("lif_forward", &lifForward, py::arg("current"), py::arg("mem_init").none(true),
         py::arg("decay"), py::arg("threshold"), py::arg("graded"),
-        py::arg("spikes"), py::arg("mem").none(true), py::arg("mem_final"),
-        py::arg("reset_mode"), py::arg("reset_delay"),
+        py::arg("record_mem"), py::arg("reset_mode"), py::arg("reset_delay"),
         py::arg("num_threads") = 1, py::arg("debug") = false,
         py::arg("seed") = 0, py::arg("num_steps") = py::none(),
-        "Run LifForward over a [T, N] layer, writing spikes, the membrane "
-        "record (unless mem is None) and the final membrane. With num_steps, "
-        "current is one [1, N] row used at every step (static input).");
-  m.def("lif_backward", &lifBackward, py::arg("current"), py::arg("mem_init"),
+        "Run LifForward over a [T, N] layer; returns (spikes, membrane record "
+        "or None without record_mem, final membrane). mem_init None starts "
+        "from zeros; decay, threshold and graded are numbers or 1-D arrays of "
+        "1 or N values. With num_steps, current is one [1, N] row used at "
+        "every step (static input).");
+  m.def("lif_backward", &lifBackward, py::arg("current"), py::arg("mem_init").none(true),
         py::arg("decay"), py::arg("threshold"), py::arg("graded"),
         py::arg("grad_spikes").none(true), py::arg("grad_mem").none(true),
-        py::arg("grad_mem_final").none(true), py::arg("grad_current"),
-        py::arg("grad_mem_init"), py::arg("grad_decay").none(true),
-        py::arg("grad_threshold").none(true), py::arg("grad_graded").none(true),
-        py::arg("reset_mode"), py::arg("reset_delay"),
+        py::arg("grad_mem_final").none(true), py::arg("mem_init_grad"),
+        py::arg("param_grads"), py::arg("reset_mode"), py::arg("reset_delay"),
         py::arg("surrogate"), py::arg("surrogate_a"), py::arg("surrogate_b"),
         py::arg("num_threads") = 1, py::arg("debug") = false,
         py::arg("seed") = 0, py::arg("num_steps") = py::none(),
         py::arg("linear_grad") = py::none(), py::arg("linear_weight") = py::none(),
-        "Run LifBackward over a [T, N] layer, writing the gradients. With "
-        "num_steps, current and grad_current are [1, N]: a static input and "
-        "its gradient summed over steps. linear_grad [T*B, K] and "
-        "linear_weight [K, in] (float32, N = B*in) give the spikes' upstream "
-        "gradient as that of a Linear layer they feed, instead of grad_spikes.");
+        "Run LifBackward over a [T, N] layer; returns the gradients of (current, "
+        "mem_init, decay, threshold, graded), per neuron, with None for the "
+        "initial membrane's unless mem_init_grad and for the parameters' "
+        "unless param_grads. With num_steps, current and its gradient are "
+        "[1, N]: a static input and its gradient summed over steps. "
+        "linear_grad [T*B, K] and linear_weight [K, in] (float32, N = B*in) "
+        "give the spikes' upstream gradient as that of a Linear layer they "
+        "feed, instead of grad_spikes.");
 
   bindPlan(m);
   bindRuntime(m);
