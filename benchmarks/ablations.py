@@ -123,15 +123,17 @@ def warm_kernels_per_element(repeats=201):
     threads = torch.get_num_threads()
     host = _kernels.require_host()
     x, g = torch.randn(steps, n) * 0.6 + 0.25, torch.randn(steps, n)
-    zeros, beta, one = torch.zeros(n), torch.tensor([0.9]), torch.tensor([1.0])
-    out, state = torch.empty(steps, n), torch.empty(n)
-    arrays = [t.numpy() for t in (x, zeros, beta, one, one)]
+    out = torch.empty(steps, n)
+    # The layer as ops.lif passes it: no initial membrane, number parameters.
+    layer = (x.numpy(), None, 0.9, 1.0, 1.0)
+    # The kernel calls allocate their outputs (from the pool, which hands
+    # back the buffer the previous call freed), as in every real call.
     fns = {
         "LIF forward kernel": lambda: host.lif_forward(
-            *arrays, out.numpy(), None, state.numpy(), 0, True, threads, False, 0, None),
+            *layer, False, 0, True, threads, False, 0, None),
         "LIF backward kernel": lambda: host.lif_backward(
-            *arrays, g.numpy(), None, None, out.numpy(), state.numpy(), None, None, None,
-            0, True, 0, 2.0, 0.0, threads, False, 0, None),
+            *layer, g.numpy(), None, None, False, False, 0, True, 0, 2.0, 0.0, threads,
+            False, 0, None),
         "torch mul": lambda: torch.mul(x, 0.5, out=out),
         "torch add": lambda: torch.add(x, g, out=out),
     }
