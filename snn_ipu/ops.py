@@ -235,7 +235,10 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     use_custom_op = _library.AVAILABLE and (EAGER_CUSTOM_OP or compiling)
     apply = _library.apply if use_custom_op else LifFunction.apply
     spk, mem_rec, mem_final = apply(*layer, config)
-    return (spk, mem_rec) if record_mem else (spk, mem_final.to(x.dtype))
+    if record_mem:
+        return spk, mem_rec
+    # The final membrane is in the state dtype: float32 for float16 layers.
+    return spk, mem_final if mem_final.dtype == x.dtype else mem_final.to(x.dtype)
 
 
 def _lif_reference(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_fn):
