@@ -12,7 +12,8 @@ import torch
 from ._backend import host as _host
 
 __all__ = ["num_threads", "debug_enabled", "debug_mode", "set_debug", "next_debug_seed",
-           "empty_cache", "set_cache_limit", "cache_stats"]
+           "empty_cache", "set_cache_limit", "cache_stats", "threading_backend",
+           "set_threading_backend"]
 
 _debug = os.environ.get("SNN_IPU_DEBUG", "") not in ("", "0")
 _seeds = itertools.count(1)
@@ -89,6 +90,26 @@ def debug_mode(enabled: bool = True):
 def next_debug_seed() -> int:
     """A new shuffle seed for each debug-mode kernel call."""
     return next(_seeds)
+
+
+# ------------------------------------------------------------ threading
+
+
+def threading_backend() -> str:
+    """Where the kernels' work items run: ``"openmp (<library>)"``, the
+    OpenMP team of the torch in this process (whose workers would otherwise
+    spin beside ours), or ``"pool"``, snn_ipu's own threads (where torch has
+    no OpenMP runtime, and in forked children). ``"none"`` without the host
+    backend."""
+    return "none" if _host is None else _host.threading_backend()
+
+
+def set_threading_backend(backend: str) -> None:
+    """``"auto"`` (the default: OpenMP when available), ``"pool"`` or
+    ``"openmp"`` (a ValueError where no OpenMP runtime is loaded)."""
+    if _host is None:
+        raise RuntimeError("set_threading_backend: the host backend is not built")
+    _host.set_threading_backend(backend)
 
 
 # ----------------------------------------------------------- output cache

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import snn_ipu
-from snn_ipu import _host, runtime
+from snn_ipu import runtime
 from oracle import close_to_round_off, snntorch_lif
 
 
@@ -20,14 +20,14 @@ def _fwd_bwd(cur, **kwargs):
 
 @pytest.fixture
 def backend():
-    yield _host.set_threading_backend
-    _host.set_threading_backend("auto")
+    yield runtime.set_threading_backend
+    runtime.set_threading_backend("auto")
 
 
 def test_openmp_team_and_own_pool_give_identical_results(backend):
     cur = torch.randn(13, 7, 301) + 0.3
     backend("pool")
-    assert _host.threading_backend() == "pool"
+    assert runtime.threading_backend() == "pool"
     pooled = _fwd_bwd(cur, num_threads=2)
     backend("auto")
     auto = _fwd_bwd(cur, num_threads=2)
@@ -38,7 +38,7 @@ def test_openmp_team_and_own_pool_give_identical_results(backend):
 def test_torch_openmp_runtime_is_found_when_torch_has_one(backend):
     if "openmp" not in torch.__config__.parallel_info().lower():
         pytest.skip("this torch is not built with OpenMP")
-    assert _host.threading_backend().startswith("openmp (")
+    assert runtime.threading_backend().startswith("openmp (")
     backend("openmp")
     with pytest.raises(ValueError, match="backend"):
         backend("tbb")
