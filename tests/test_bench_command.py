@@ -60,3 +60,19 @@ def test_bench_baselines_are_checked():
     for bad in ("snntroch", "plain,none", ""):
         with pytest.raises(argparse.ArgumentTypeError, match="--baselines"):
             parse_baselines(bad)
+
+
+def test_ablation_of_the_kernels_in_cache_runs():
+    # benchmarks/ablations.py calls the host module directly: kept in step
+    # with its API by running the part that does (timings are not asserted).
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "ablations.py"
+    spec = importlib.util.spec_from_file_location("ablations", path)
+    ablations = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ablations)
+    per_element = ablations.warm_kernels_per_element(repeats=1)
+    assert set(per_element) == {"LIF forward kernel", "LIF backward kernel", "torch mul",
+                                "torch add"}
+    assert all(seconds > 0 for seconds in per_element.values())
