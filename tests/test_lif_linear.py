@@ -54,6 +54,32 @@ def test_equals_lif_then_linear(shape, outputs, per_neuron, reset, delay, surrog
         close_to_round_off(g, g_ref)
 
 
+@pytest.mark.parametrize("graded", ["number", "one value", "per neuron"])
+@pytest.mark.parametrize("reset,delay", [("subtract", True), ("zero", False)])
+def test_graded_spikes_factor(graded, reset, delay):
+    # The spikes the Linear reads are g * H(U - th), and with reset_delay
+    # False the reset goes through S/g: both paths of g, number or tensor.
+    shape, outputs = (6, 4, 50), 7
+    results = []
+    for fn in (ops.lif_linear, _two_calls):
+        x, beta, threshold, mem, weight, bias = _inputs(shape, outputs, per_neuron=False, seed=3)
+        torch.manual_seed(4)
+        factor = {"number": 0.6, "one value": torch.tensor(0.6, requires_grad=True),
+                  "per neuron": (torch.rand(shape[1:]) + 0.5).requires_grad_()}[graded]
+        out, mem_last = fn(x, beta, threshold, mem, weight, bias, reset_mechanism=reset,
+                           reset_delay=delay, graded_spikes_factor=factor)
+        (out.pow(2).sum() + mem_last.pow(2).sum()).backward()
+        grads = [t.grad for t in (x, beta, threshold, mem, weight, bias)]
+        if isinstance(factor, torch.Tensor):
+            grads.append(factor.grad)
+        results.append((out, mem_last, grads))
+    (out, mem_last, grads), (out_ref, mem_ref, grads_ref) = results
+    assert torch.equal(out, out_ref) and torch.equal(mem_last, mem_ref)
+    assert len(grads) == len(grads_ref)
+    for g, g_ref in zip(grads, grads_ref):
+        close_to_round_off(g, g_ref)
+
+
 def test_static_input_and_no_parameter_gradients():
     torch.manual_seed(2)
     cur = torch.randn(16, 300) * 0.5 + 0.4
