@@ -87,7 +87,8 @@ def num_steps_of(current: torch.Tensor, config: KernelConfig) -> int:
 def save_layer(ctx, current, mem_init, *params_and_others):
     """ctx.save_for_backward of a layer's inputs (current, mem_init, decay,
     threshold, graded, then any others), where the parameters may be
-    numbers: those are kept on ctx instead."""
+    numbers (Python floats, as ops.lif passes them): those are kept on ctx
+    instead."""
     ctx.layer_numbers = [p if isinstance(p, float) else None for p in params_and_others[:3]]
     ctx.save_for_backward(current, mem_init,
                           *[None if isinstance(p, float) else p for p in params_and_others])

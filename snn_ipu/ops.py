@@ -290,7 +290,9 @@ def _check_param(name, value, step_shape, device, dtype, finite=False):
         raise TypeError(f"{name}: expected a number or a tensor, got a bool")
     if isinstance(value, numbers.Real):
         # A number stays a Python float: the kernels take it as it is (in
-        # the state dtype), with no tensor made for it.
+        # the state dtype), with no tensor made for it. Checking it reads no
+        # tensor, so a non-finite number beta is refused in every mode
+        # (eager, meta, torch.compile, PopTorch tracing).
         number = float(value)
         if finite and not _finite_in(number, dtype):
             beyond = f" (infinite in {dtype})" if math.isfinite(number) else ""

@@ -175,6 +175,23 @@ class TestBindingsCheckEverything:
         with pytest.raises((ValueError, TypeError), match=message):
             _host.lif_forward(**args)
 
+    def test_byte_swapped_or_misaligned_current_is_refused(self):
+        args = self._args()
+        args["current"] = args["current"].astype(args["current"].dtype.newbyteorder())
+        with pytest.raises(TypeError, match="current: expected elements in this machine's"):
+            _host.lif_forward(**args)
+        # float32 elements one byte off their alignment (a view into bytes).
+        raw = np.zeros(3 * 4 * 4 + 1, np.uint8)[1:].view(np.float32).reshape(3, 4)
+        args["current"] = raw
+        with pytest.raises(ValueError, match="current: expected an aligned array"):
+            _host.lif_forward(**args)
+
+    def test_number_beyond_float64_is_a_named_error(self):
+        args = self._args()
+        args["graded"] = 10 ** 400
+        with pytest.raises(ValueError, match="graded: the number does not fit in a float64"):
+            _host.lif_forward(**args)
+
     def test_integer_current_is_refused(self):
         args = self._args()
         args["current"] = torch.zeros(3, 4, dtype=torch.int32).numpy()
@@ -204,6 +221,13 @@ class TestBindingsCheckEverything:
         none = _host.lif_backward(**self._backward_args(mem_init_grad=False, param_grads=False))
         assert none[1:] == (None, None, None, None)
         np.testing.assert_array_equal(none[0], grads[0])
+
+    def test_backward_numbers_and_no_initial_membrane_equal_arrays_and_zeros(self):
+        arrays = _host.lif_backward(**self._backward_args(threshold=np.full(4, 0.75, np.float32)))
+        numbers = _host.lif_backward(**self._backward_args(mem_init=None, decay=0.5,
+                                                           threshold=0.75, graded=1))
+        for got, expected in zip(numbers, arrays):
+            np.testing.assert_array_equal(got, expected)
 
     @pytest.mark.parametrize("field,value,message", [
         ("grad_spikes", torch.zeros(3, 5).numpy(), r"grad_spikes: expected shape \(3, 4\)"),

@@ -37,6 +37,11 @@ namespace {
 
 ElementType elementTypeOf(const py::array &a, const char *name) {
   const auto dt = a.dtype();
+  // The kernels read elements in this machine's byte order ('=' or '|';
+  // '<' or '>' when that is this machine's order is normalised to '=').
+  if (dt.kind() == 'f' && dt.byteorder() != '=' && dt.byteorder() != '|')
+    throw py::type_error(std::string(name) +
+                         ": expected elements in this machine's byte order");
   if (dt.kind() == 'f') {
     switch (dt.itemsize()) {
     case 2:
@@ -52,9 +57,13 @@ ElementType elementTypeOf(const py::array &a, const char *name) {
                        std::string(py::str(dt)));
 }
 
+// C-contiguous, and each element at an address that is a multiple of its
+// size (a view of a buffer at an odd offset is not).
 void requireContiguous(const py::array &a, const char *name) {
   if (!(a.flags() & py::array::c_style))
     throw py::value_error(std::string(name) + ": expected a C-contiguous array");
+  if (reinterpret_cast<std::uintptr_t>(a.data()) % std::uintptr_t(a.itemsize()) != 0)
+    throw py::value_error(std::string(name) + ": expected an aligned array");
 }
 
 void requireType(const py::array &a, ElementType type, const char *name) {
@@ -142,8 +151,8 @@ LifOptions makeOptions(unsigned resetMode, bool resetDelay, unsigned surrogate,
   return o;
 }
 
-// A number (Python float or int) rounded to float32 as IEEE round-to-nearest
-// does, as torch.tensor(value, dtype=torch.float32) would: a finite double
+// A number rounded to float32 as IEEE round-to-nearest does, as
+// torch.tensor(value, dtype=torch.float32) would: a finite double
 // beyond float32's range is FLT_MAX up to half an ulp above it and infinite
 // past that (a plain cast of it would be undefined behaviour).
 float roundToFloat(double value) {
@@ -177,7 +186,13 @@ public:
       data_ = array_.data();
       size_ = std::uint64_t(array_.shape(0));
     } else if (isNumber(value)) {
-      const double number = value.cast<double>();
+      // Converted to double first (an int beyond 2^53 is rounded twice).
+      const double number = PyFloat_AsDouble(value.ptr());
+      if (number == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::value_error(std::string(name) +
+                              ": the number does not fit in a float64");
+      }
       if (stateType == ElementType::Double) {
         double_ = number;
         data_ = &double_;
