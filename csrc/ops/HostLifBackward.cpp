@@ -12,6 +12,7 @@
 #include "HostDispatch.hpp"
 #include "HostLif.hpp"
 #include "HostRunner.hpp"
+#include "SharedZeros.hpp"
 
 namespace snn_ipu {
 
@@ -33,9 +34,9 @@ public:
     // An absent upstream gradient reads one row of zeros at every step.
     if ((a.gradSpikes == nullptr && a.linearGrad == nullptr) ||
         a.gradMem == nullptr)
-      zeroRow_.assign(maxVertexNeurons, FP(0));
+      zeroRow_ = ZeroBuffer(maxVertexNeurons * sizeof(FP));
     if (a.gradMemFinal == nullptr)
-      zeroState_.assign(maxVertexNeurons, S(0));
+      zeroState_ = ZeroBuffer(maxVertexNeurons * sizeof(S));
   }
 
   // Debug mode: every output starts as NaN, so that one the vertices leave
@@ -60,15 +61,15 @@ public:
     if (spikeRows != nullptr)
       connectRows(v.gradSpikes, spikeRows, 0, count, spikeRowStride, T);
     else
-      connectRows(v.gradSpikes, zeroRow_.data(), 0, count, 0, T);
+      connectRows(v.gradSpikes, zeroRow_.as<FP>(), 0, count, 0, T);
     if (a_.gradMem != nullptr)
       connectRows(v.gradMem, static_cast<const FP *>(a_.gradMem), begin, count, N, T);
     else
-      connectRows(v.gradMem, zeroRow_.data(), 0, count, 0, T);
+      connectRows(v.gradMem, zeroRow_.as<FP>(), 0, count, 0, T);
     if (a_.gradMemFinal != nullptr)
       connectSlice(v.gradMemFinal, static_cast<const S *>(a_.gradMemFinal), begin, count);
     else
-      connectSlice(v.gradMemFinal, zeroState_.data(), 0, count);
+      connectSlice(v.gradMemFinal, zeroState_.as<S>(), 0, count);
     connectRows(v.gradCurrent, static_cast<FP *>(a_.gradCurrent), begin, count, N,
                 currentRows_, stream_);
     connectSlice(v.gradMemInit, static_cast<S *>(a_.gradMemInit), begin, count);
@@ -91,8 +92,8 @@ private:
   std::uint64_t currentRows_;
   bool paramGrads_;
   bool stream_;
-  std::vector<FP> zeroRow_;
-  std::vector<S> zeroState_;
+  ZeroBuffer zeroRow_;
+  ZeroBuffer zeroState_;
 };
 
 template <typename FP, unsigned ResetMode, bool ResetDelay, unsigned Surrogate>

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -23,6 +24,7 @@
 #include "HostLif.hpp"
 #include "LifPlan.hpp"
 #include "OutputArrays.hpp"
+#include "SharedZeros.hpp"
 
 namespace py = pybind11;
 using namespace snn_ipu;
@@ -250,7 +252,7 @@ public:
       in_.memInit = memInit->data();
     } else {
       // All-zero bytes are +0.0 in both state types.
-      zeroMem_.assign(N * stateBytes(st), 0);
+      zeroMem_ = ZeroBuffer(N * stateBytes(st));
       in_.memInit = zeroMem_.data();
     }
     decay_.assign(decay, st, N, "decay");
@@ -275,7 +277,7 @@ public:
 private:
   LifLayerInputs in_;
   ParamArg decay_, threshold_, graded_;
-  std::vector<unsigned char> zeroMem_;
+  ZeroBuffer zeroMem_;
 };
 
 // Returns (spikes [T, N], membrane record [T, N] or None, final membrane
@@ -355,14 +357,14 @@ py::tuple lifBackward(const py::array &current, const std::optional<py::array> &
   // The vertices always write the initial membrane's gradient: into scratch
   // when it is not wanted.
   py::object gradMemInit = py::none();
-  std::vector<unsigned char> unwanted;
+  std::unique_ptr<unsigned char[]> unwanted; // not zeroed: only written
   if (memInitGrad) {
     py::array grad = newOutputArray(st, {N});
     a.gradMemInit = grad.mutable_data();
     gradMemInit = std::move(grad);
   } else {
-    unwanted.resize(N * CheckedLayer::stateBytes(st));
-    a.gradMemInit = unwanted.data();
+    unwanted.reset(new unsigned char[N * CheckedLayer::stateBytes(st)]);
+    a.gradMemInit = unwanted.get();
   }
   py::object gradParams[3] = {py::none(), py::none(), py::none()};
   if (paramGrads) {
