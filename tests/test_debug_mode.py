@@ -44,3 +44,25 @@ def test_debug_mode_context_restores_setting():
     with snn_ipu.debug_mode():
         assert snn_ipu.runtime.debug_enabled()
     assert not snn_ipu.runtime.debug_enabled()
+
+
+@pytest.mark.parametrize("reset,delay", [("subtract", True), ("zero", False)])
+def test_debug_mode_gives_identical_results_through_a_linear_layer(reset, delay):
+    # ops.lif_linear's backward runs its own per-thread scratch and upstream
+    # blocks (NaN-filled in debug mode): the gradients must not change.
+    torch.manual_seed(3)
+    x = (torch.randn(9, 4, 700) * 0.8 + 0.3).requires_grad_()
+    beta = torch.tensor(0.85, requires_grad=True)
+    weight = (torch.randn(5, 700) * 0.2).requires_grad_()
+
+    def run():
+        out, mem = snn_ipu.ops.lif_linear(x, beta, 1.0, None, weight, None,
+                                          reset_mechanism=reset, reset_delay=delay)
+        return (out, mem) + torch.autograd.grad((out * out).sum() + mem.sum(), (x, beta, weight))
+
+    normal = run()
+    for _ in range(3):
+        with snn_ipu.debug_mode():
+            debug = run()
+        for a, b in zip(normal, debug):
+            assert torch.equal(a, b)

@@ -207,7 +207,8 @@ void runBackwardThroughLinear(const LifBackwardArgs &a, const LifOptions &o,
     const LifPlan &plan;
     const BackwardLayer<FP> &layer;
     std::uint64_t block;
-  } context{a, plan, layer, block};
+    bool debug;
+  } context{a, plan, layer, block, run.debug};
   runWorkItems(
       workItemOrder(plan, run), run.numThreads, plan.config.workersPerTile,
       [](void *c, std::uint64_t tile, unsigned worker) {
@@ -218,6 +219,13 @@ void runBackwardThroughLinear(const LifBackwardArgs &a, const LifOptions &o,
         ThroughLinearBuffers &buffers = ThroughLinearBuffers::ofThisThread();
         buffers.upstream.resize(x.a.numSteps * x.block);
         buffers.scratch.resize(x.plan.backwardScratchElements);
+        if (x.debug) {
+          // As runBackward's scratch: NaN, so that a read before the write
+          // (of the scratch, or of an upstream gradient not yet formed)
+          // shows, rather than what an earlier item left there.
+          fillNaN<FP>(buffers.upstream.data(), buffers.upstream.size());
+          fillNaN<FP>(buffers.scratch.data(), buffers.scratch.size());
+        }
         for (std::uint64_t first = range.begin; first < range.end;
              first += x.block) {
           const std::uint64_t begin = x.plan.tileBegin(tile) + first;
