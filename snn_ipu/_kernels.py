@@ -151,7 +151,8 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
     _memory.require(
         _backward_bytes(host, current, steps, _state_dtype(current), grad_spikes, grad_mem,
                         threads, debug, linear is not None),
-        f"the backward pass over a layer of {steps} steps x {n} neurons ({current.dtype})")
+        lambda: f"the backward pass over a layer of {steps} steps x {n} neurons "
+                f"({current.dtype})")
 
     def layer_grad(t):  # an upstream [T, ...] gradient as a [T, N] array
         return None if t is None else _np(t.contiguous()).reshape(steps, -1)
@@ -165,15 +166,18 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
         *((_np(linear[0]), _np(linear[1])) if linear is not None else ()),
     )
     grad_current = _tensor(grads[0], current.shape)
-    grad_mem_init, *param_partials = (_tensor(g) for g in grads[1:])
+    grad_mem_init = _tensor(grads[1])
+    if not param_grads:
+        return grad_current, grad_mem_init, None, None, None
 
     def reduce_to(grad, param):
-        if grad is None or not isinstance(param, torch.Tensor):
-            return None  # not asked for, or a number (no gradient)
+        if not isinstance(param, torch.Tensor):
+            return None  # a number: no gradient
+        grad = torch.from_numpy(grad)
         return grad.sum().reshape(1) if param.numel() == 1 and n != 1 else grad
 
-    return (grad_current, grad_mem_init,
-            *(reduce_to(g, p) for g, p in zip(param_partials, (decay, threshold, graded))))
+    return (grad_current, grad_mem_init, reduce_to(grads[2], decay),
+            reduce_to(grads[3], threshold), reduce_to(grads[4], graded))
 
 
 def _state_dtype(current):
@@ -184,30 +188,34 @@ _PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "d
 
 
 @functools.lru_cache(maxsize=64)
-def _host_plan(host, steps, n, dtype_name, threads, debug):
-    # A training loop asks for the same few layers at every backward call.
-    return host.host_plan(steps, n, dtype_name, threads, debug)
+def _runner_bytes(host, steps, n, dtype_name, element, state, threads, debug,
+                  through_linear) -> int:
+    """What the host runner allocates for a backward call, at most: a zero row
+    and zero state for absent upstream gradients (when the shared zero buffer
+    must grow) and every tile's scratch of recomputed membranes (through a
+    Linear layer: every thread's block of upstream gradient and scratch).
+    Cached: a training loop asks for the same few layers at every call."""
+    plan = host.host_plan(steps, n, dtype_name, threads, debug)
+    zeros = n * (element + state)
+    if through_linear:
+        # Each thread's block of the upstream gradient (T x one chunk per
+        # vertex worker) and a vertex scratch of its own.
+        return zeros + threads * (steps * plan.workers_per_tile * plan.chunk_neurons * element
+                                  + plan.backward_scratch_elements * state)
+    return zeros + plan.backward_scratch_elements * plan.tiles_used * state
 
 
 def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, threads,
                     debug, through_linear=False) -> int:
     """What a kernel backward call allocates, at most: the current's gradient,
-    four per-neuron gradients, contiguous copies of strided upstream gradients, and
-    inside the runner a zero row and zero state (for absent upstream
-    gradients) and every tile's scratch of recomputed membranes (through a
-    Linear layer: every thread's block of upstream gradient and scratch)."""
+    four per-neuron gradients, contiguous copies of strided upstream
+    gradients, and the runner's own buffers (_runner_bytes)."""
     rows, n = current.shape[0], neurons_of(current)
     element = current.element_size()
-    state = torch.finfo(state_dtype).bits // 8
+    state = 8 if state_dtype == torch.float64 else 4
     total = rows * n * element + 4 * n * state
     for grad in (grad_spikes, grad_mem):
         if grad is not None and not grad.is_contiguous():
             total += grad.numel() * element
-    total += n * (element + state)
-    plan = _host_plan(host, steps, n, _PLAN_DTYPES[current.dtype], threads, debug)
-    if through_linear:
-        # Each thread's block of the upstream gradient (T x one chunk per
-        # vertex worker) and a vertex scratch of its own.
-        return total + threads * (steps * plan.workers_per_tile * plan.chunk_neurons * element
-                                  + plan.backward_scratch_elements * state)
-    return total + plan.backward_scratch_elements * plan.tiles_used * state
+    return total + _runner_bytes(host, steps, n, _PLAN_DTYPES[current.dtype], element, state,
+                                 threads, debug, through_linear)

@@ -93,14 +93,18 @@ def format_bytes(n: int) -> str:
     return f"{n} bytes"
 
 
-def require(nbytes: int, what: str) -> None:
-    """Raise MemoryError, naming `what`, if `nbytes` cannot be allocated."""
+def require(nbytes: int, what) -> None:
+    """Raise MemoryError, naming `what` (a string, or a function returning
+    one: the kernels' per-call checks describe the call only when they
+    refuse it), if `nbytes` cannot be allocated."""
     # Under torch.compile, reading /proc would break the graph; the kernels'
     # own check (snn_ipu._kernels, inside the op) still runs.
     if nbytes < CHECK_MIN_BYTES or runtime.compiling():
         return
     available = available_bytes()
     if available is not None and nbytes > available:
+        if callable(what):
+            what = what()
         raise MemoryError(
             f"snn_ipu.ops.lif: {what} needs {format_bytes(nbytes)}, but only "
             f"{format_bytes(available)} of memory is available (MemAvailable + "

@@ -204,7 +204,8 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     out_shape = (num_steps if num_steps is not None else rows, *step_shape)
     n = _kernels.neurons_of(x)
     _memory.require(_kernels.forward_bytes(x, out_shape[0], n, record_mem),
-                    f"the forward pass over input_ of shape {tuple(out_shape)} ({x.dtype})")
+                    lambda: f"the forward pass over input_ of shape {tuple(out_shape)} "
+                            f"({x.dtype})")
 
     def per_neuron(t):
         # One value for all neurons stays one value (a number stays a
