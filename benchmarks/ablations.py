@@ -11,6 +11,8 @@
    compiled loop and a large copy): the two kernel calls against the whole.
 4. The kernels against torch's own streaming ops with the data in cache
    ([25, 128000], warm): nanoseconds per element per thread.
+5. What one ops.lif forward + backward costs beyond its kernels: a tiny
+   layer ([25, 4, 10]) in a warm loop, against the two kernel calls alone.
 """
 import copy
 import sys
@@ -141,16 +143,54 @@ def warm_kernels_per_element(repeats=201):
     return {name: t * threads / (steps * n) for name, t in medians.items()}
 
 
+def small_layer_call_overhead(rounds=7, calls=300):
+    shape = (25, 4, 10)
+    current = torch.randn(shape).requires_grad_()
+    grad = torch.randn(shape)
+    host = _kernels.require_host()
+    layer = (current.detach().numpy().reshape(25, -1), None, 0.9, 1.0, 1.0)
+    grad_rows = grad.numpy().reshape(25, -1)
+    threads = torch.get_num_threads()
+
+    def through_ops():
+        current.grad = None
+        spk, _ = ops.lif(current, 0.9, record_mem=False)
+        spk.backward(grad)
+
+    def kernels_alone():
+        host.lif_forward(*layer, False, 0, True, threads, False, 0, None)
+        host.lif_backward(*layer, grad_rows, None, None, False, False, 0, True, 0, 2.0, 0.0,
+                          threads, False, 0, None)
+
+    def best_median(fn):
+        # The least disturbed of several medians: the machine is shared.
+        for _ in range(calls):
+            fn()
+        medians = []
+        for _ in range(rounds):
+            times = []
+            for _ in range(calls):
+                start = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - start)
+            medians.append(sorted(times)[calls // 2])
+        return min(medians)
+
+    return {"ops.lif forward + backward": best_median(through_ops),
+            "the two kernel calls alone": best_median(kernels_alone)}
+
+
 def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {sys.platform}")
     parts = (("training step, fold of fc2 on and off", fold_on_and_off, "ms"),
              ("torch copy and add, thread scaling", copy_thread_scaling, "ms"),
              ("[25, 128, 1000] forward + backward, cold caches", cold_call_breakdown, "ms"),
-             ("[25, 128000] in cache, per element and thread", warm_kernels_per_element, "ns"))
+             ("[25, 128000] in cache, per element and thread", warm_kernels_per_element, "ns"),
+             ("[25, 4, 10] warm, per call", small_layer_call_overhead, "us"))
     for title, fn, unit in parts:
         medians = fn()
         print(title + ":")
-        scale = {"ms": 1e3, "ns": 1e9}[unit]
+        scale = {"ms": 1e3, "us": 1e6, "ns": 1e9}[unit]
         for name, seconds in medians.items():
             print(f"  {name:<28} {seconds * scale:8.2f} {unit}")
 

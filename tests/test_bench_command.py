@@ -62,9 +62,9 @@ def test_bench_baselines_are_checked():
             parse_baselines(bad)
 
 
-def test_ablation_of_the_kernels_in_cache_runs():
+def test_ablations_that_call_the_host_module_run():
     # benchmarks/ablations.py calls the host module directly: kept in step
-    # with its API by running the part that does (timings are not asserted).
+    # with its API by running the parts that do (timings are not asserted).
     import importlib.util
     from pathlib import Path
 
@@ -76,3 +76,6 @@ def test_ablation_of_the_kernels_in_cache_runs():
     assert set(per_element) == {"LIF forward kernel", "LIF backward kernel", "torch mul",
                                 "torch add"}
     assert all(seconds > 0 for seconds in per_element.values())
+    per_call = ablations.small_layer_call_overhead(rounds=1, calls=3)
+    assert set(per_call) == {"ops.lif forward + backward", "the two kernel calls alone"}
+    assert all(seconds > 0 for seconds in per_call.values())
