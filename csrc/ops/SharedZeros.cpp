@@ -26,6 +26,13 @@ void reinitialiseInChild() { new (&gShared->mutex) std::mutex(); }
 
 } // namespace
 
+void releaseSharedZeros() {
+  std::call_once(gAtForkOnce,
+                 [] { pthread_atfork(nullptr, nullptr, reinitialiseInChild); });
+  std::lock_guard<std::mutex> lock(gShared->mutex);
+  gShared->zeros.reset();
+}
+
 ZeroBuffer::ZeroBuffer(std::size_t bytes) {
   const std::size_t words = bytes / sizeof(std::uint64_t) + 1;
   if (bytes > kMaxSharedZeroBytes) {

@@ -17,6 +17,10 @@ namespace snn_ipu {
 
 constexpr std::size_t kMaxSharedZeroBytes = std::size_t(16) << 20;
 
+// Drops the shared buffer (calls reading it keep it until they finish); the
+// next call that needs zeros makes a new one.
+void releaseSharedZeros();
+
 class ZeroBuffer {
 public:
   ZeroBuffer() = default;
