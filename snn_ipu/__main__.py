@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import bench, bench_train, plan_cli, train
+from . import _backend, bench, bench_train, plan_cli, train
 
 
 def main(argv=None) -> int:
@@ -18,6 +18,12 @@ def main(argv=None) -> int:
     plan_cli.add_arguments(commands.add_parser(
         "plan", help="the tile plan of a LIF layer on a GC200 IPU (no SDK needed)"))
     args = parser.parse_args(argv)
+    if args.command != "plan" and _backend.host is None:
+        # Training or timing the exact reference path instead of the kernels
+        # would mislead: say why the kernels are missing instead.
+        print(f"python -m snn_ipu {args.command}: {_backend.missing_host_reason()}",
+              file=sys.stderr)
+        return 2
     handlers = {"bench": bench.main, "train": train.main, "bench-train": bench_train.main,
                 "plan": plan_cli.main}
     return handlers[args.command](args)  # argparse requires one of them

@@ -12,6 +12,7 @@ import torch
 from . import _ipu, _kernels, _library, _memory, runtime, surrogates
 from ._autograd import LifFunction
 from ._lif_linear import LifLinearFunction
+from . import _backend
 from ._backend import host as _host
 from ._kernels import KernelConfig
 from ._reference import atan_spike, lif_reference
@@ -93,7 +94,7 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     if reason is None and x.device.type != "cpu":
         reason = f"input_ is on {x.device}; the host kernels run on CPU tensors"
     if reason is None and _host is None:
-        reason = "the host backend is not built (install with `pip install .`)"
+        reason = _backend.missing_host_reason()
     if reason is None and x.numel() > 0:
         return _lif_kernel(x, beta_t, threshold_t, graded_t, mem_t, reset_mode,
                            reset_delay, spec, threads, record_mem, num_steps)
