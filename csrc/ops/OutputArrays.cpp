@@ -23,34 +23,11 @@ py::dtype dtypeOf(ElementType type) {
   return py::dtype::of<double>();
 }
 
-// A pool buffer of `bytes` and its capacity; the GIL is released meanwhile,
-// since a new buffer is an mmap.
-void *allocatePooled(std::uint64_t bytes, std::size_t *capacity) {
-  py::gil_scoped_release release;
-  return poolAllocate(static_cast<std::size_t>(bytes), capacity);
-}
-
-// An array over a pool buffer that gives the buffer back when it dies.
-py::array arrayOverPooled(const py::dtype &dtype, std::vector<py::ssize_t> shape,
-                          void *buffer, std::size_t capacity) {
-  struct Owner {
-    void *buffer;
-    std::size_t capacity;
-  };
-  auto *owner = new Owner{buffer, capacity};
-  py::capsule base(owner, [](void *p) {
-    auto *o = static_cast<Owner *>(p);
-    poolRelease(o->buffer, o->capacity);
-    delete o;
-  });
-  return py::array(dtype, std::move(shape), buffer, base);
-}
-
 } // namespace
 
 py::array newOutputArray(ElementType type, const std::vector<std::uint64_t> &shape) {
   const py::dtype dtype = dtypeOf(type);
-  std::uint64_t bytes = static_cast<std::uint64_t>(dtype.itemsize());
+  std::uint64_t bytes = elementBytes(type);
   std::vector<py::ssize_t> dims;
   dims.reserve(shape.size());
   for (const std::uint64_t size : shape) {
@@ -62,15 +39,23 @@ py::array newOutputArray(ElementType type, const std::vector<std::uint64_t> &sha
   if (bytes < kPooledOutputBytes)
     return py::array(dtype, std::move(dims));
   std::size_t capacity = 0;
-  void *buffer = allocatePooled(bytes, &capacity);
-  return arrayOverPooled(dtype, std::move(dims), buffer, capacity);
-}
-
-py::array pooledBytes(std::uint64_t bytes) {
-  std::size_t capacity = 0;
-  void *buffer = allocatePooled(bytes, &capacity);
-  return arrayOverPooled(py::dtype::of<std::uint8_t>(),
-                         {static_cast<py::ssize_t>(capacity)}, buffer, capacity);
+  void *buffer = nullptr;
+  {
+    py::gil_scoped_release release; // a new buffer is an mmap
+    buffer = poolAllocate(static_cast<std::size_t>(bytes), &capacity);
+  }
+  // The array gives the buffer back to the pool when it, and every view of
+  // it, is gone.
+  struct Owner {
+    void *buffer;
+    std::size_t capacity;
+  };
+  py::capsule base(new Owner{buffer, capacity}, [](void *p) {
+    auto *owner = static_cast<Owner *>(p);
+    poolRelease(owner->buffer, owner->capacity);
+    delete owner;
+  });
+  return py::array(dtype, std::move(dims), buffer, base);
 }
 
 } // namespace snn_ipu

@@ -21,8 +21,4 @@ constexpr std::uint64_t kPooledOutputBytes = std::uint64_t(4) << 20;
 pybind11::array newOutputArray(ElementType type,
                                const std::vector<std::uint64_t> &shape);
 
-// A uint8 array of at least `bytes` (64 KiB granularity) from the pool; its
-// memory returns to the pool when the array, and every view of it, is gone.
-pybind11::array pooledBytes(std::uint64_t bytes);
-
 } // namespace snn_ipu

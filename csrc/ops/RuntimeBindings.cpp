@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <string>
 
-#include "OutputArrays.hpp"
 #include "OutputPool.hpp"
 #include "Parallel.hpp"
 #include "SharedZeros.hpp"
@@ -16,9 +15,6 @@ namespace py = pybind11;
 namespace snn_ipu {
 
 void bindRuntime(py::module_ &m) {
-  m.def("pooled_buffer", &pooledBytes, py::arg("bytes"),
-        "A uint8 array of at least `bytes` (64 KiB granularity) from the output "
-        "pool; its memory returns to the pool when the array is freed.");
   m.def("pool_stats", [] {
     const OutputPoolStats s = poolStats();
     py::dict d;

@@ -270,10 +270,6 @@ public:
 
   const LifLayerInputs &inputs() const { return in_; }
 
-  static std::uint64_t stateBytes(ElementType st) {
-    return st == ElementType::Double ? 8 : 4;
-  }
-
 private:
   LifLayerInputs in_;
   ParamArg decay_, threshold_, graded_;
@@ -363,7 +359,7 @@ py::tuple lifBackward(const py::array &current, const std::optional<py::array> &
     a.gradMemInit = grad.mutable_data();
     gradMemInit = std::move(grad);
   } else {
-    unwanted.reset(new unsigned char[N * CheckedLayer::stateBytes(st)]);
+    unwanted.reset(new unsigned char[N * stateBytes(st)]);
     a.gradMemInit = unwanted.get();
   }
   py::object gradParams[3] = {py::none(), py::none(), py::none()};
