@@ -80,13 +80,11 @@ private:
                                 : numSteps - 1;
       const auto nextIn = current[next];
       const auto nextSpikes = spikes[next];
-      // Without RecordMem `mem` has no rows: touch the spikes row twice.
-      const auto nextMem = RecordMem ? mem[next] : spikes[next];
       const auto touchNext = [&](unsigned v) {
         touchRow(nextIn, first + v);
         touchRow(nextSpikes, first + v);
         if constexpr (RecordMem)
-          touchRow(nextMem, first + v);
+          touchRow(mem[next], first + v); // no rows without RecordMem
       };
       forEachLine<S>(count, touchNext, [&](unsigned v) {
         const auto step = lifStep<ResetMode, ResetDelay>(

@@ -8,18 +8,11 @@
 
 namespace snn_ipu {
 
+// (Factors of a such as pi/2 * a are the first operation of their
+// expressions below, so the compiler forms them once, outside the loops.)
 template <typename S> struct SurrogateConstants {
-  SurrogateConstants(S a_, S b_)
-      : a(a_), b(b_), negA(-a_), halfA(a_ / S(2)),
-        piHalfA(S(1.5707963267948966) * a_) {}
   S a; // alpha / slope / threshold / beta, per surrogate (see LifTypes.hpp)
   S b; // slope (spike_rate_escape), B (SFS)
-  // Factors of a, formed once per vertex call rather than at every neuron and
-  // step. The values are unchanged: each is the first operation of its
-  // expression below either way.
-  S negA;    // -a
-  S halfA;   // a / 2
-  S piHalfA; // pi/2 * a
 };
 
 template <unsigned Surrogate, typename S>
@@ -27,8 +20,8 @@ inline S surrogateGrad(S x, SurrogateConstants<S> c) {
   const S one = S(1);
   if constexpr (Surrogate == kSurrogateATan) {
     // alpha/2 / (1 + (pi/2 * alpha * x)^2)
-    const S scaled = c.piHalfA * x;
-    return c.halfA / (one + scaled * scaled);
+    const S scaled = S(1.5707963267948966) * c.a * x;
+    return c.a / S(2) / (one + scaled * scaled);
   } else if constexpr (Surrogate == kSurrogateFastSigmoid) {
     const S d = c.a * lifAbs(x) + one;
     return one / (d * d);
@@ -36,7 +29,7 @@ inline S surrogateGrad(S x, SurrogateConstants<S> c) {
     // slope * s * (1 - s) with s = sigmoid(slope * x). snnTorch 1.0.0 writes
     // slope*exp(-slope*x)/(exp(-slope*x)+1)^2, which overflows to NaN for
     // slope*x < -88 in float32; this form gives the same values and 0 there.
-    const S s = one / (one + lifExp(c.negA * x));
+    const S s = one / (one + lifExp(-c.a * x));
     return c.a * s * (one - s);
   } else if constexpr (Surrogate == kSurrogateStraightThrough) {
     (void)x;
@@ -48,7 +41,7 @@ inline S surrogateGrad(S x, SurrogateConstants<S> c) {
     return x >= S(0) ? -c.a : c.a;
   } else if constexpr (Surrogate == kSurrogateSpikeRateEscape) {
     // slope * exp(-beta * |x - 1|)
-    return c.b * lifExp(c.negA * lifAbs(x - one));
+    return c.b * lifExp(-c.a * lifAbs(x - one));
   } else {
     static_assert(Surrogate == kSurrogateSparseFastSigmoid, "unknown surrogate");
     // 1 / (slope*|x| + 1)^2, kept only where x > B (multiplied, as snnTorch
