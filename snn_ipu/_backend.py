@@ -1,6 +1,7 @@
 """Loads the compiled host backend, ``snn_ipu._host``."""
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Optional
@@ -28,6 +29,7 @@ def _shadowed_build() -> Optional[Path]:
     return None
 
 
+@functools.lru_cache(maxsize=1)  # the host module is found, or not, at import
 def missing_host_reason() -> str:
     """Why there is no host module, and what to do about it."""
     shadowed = _shadowed_build() if host is None else None
@@ -40,10 +42,14 @@ def missing_host_reason() -> str:
             f"`pip install .` from the source tree (import failed with: {_import_error})")
 
 
+class HostMissing(ImportError):
+    """The host module is not there (missing_host_reason says why)."""
+
+
 def require_host():
     """The host module, or a clear error saying how to build it."""
     if host is None:
-        raise ImportError(f"snn_ipu: {missing_host_reason()}")
+        raise HostMissing(f"snn_ipu: {missing_host_reason()}")
     return host
 
 

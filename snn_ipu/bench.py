@@ -21,6 +21,7 @@ import sys
 import torch
 
 from . import _baselines
+from ._backend import require_host
 from ._measure import CopyProbe, Progress, interleaved_medians, peak_tensor_bytes
 
 DEFAULT_SHAPES = "25,128,1000;100,64,4096"
@@ -240,6 +241,7 @@ def add_arguments(parser: argparse.ArgumentParser):
 
 
 def main(args) -> int:
+    require_host()  # timing the reference path instead would mislead
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     shapes = args.shapes or parse_shapes(QUICK_SHAPES if args.quick else DEFAULT_SHAPES)

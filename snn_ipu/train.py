@@ -17,6 +17,7 @@ import torch
 from snntorch import functional as SF
 
 from . import datasets
+from ._backend import require_host
 from ._measure import Progress
 from .fuse import fuse
 from .models import NUM_STEPS, SeedTutorialNet, seed_sequential
@@ -121,6 +122,7 @@ def main(args) -> int:
     if args.device == "ipu":
         from .ipu_train import main as ipu_main  # needs PopTorch
         return ipu_main(args)
+    require_host()  # the fused runner's kernels
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     if args.epochs is None:

@@ -1,4 +1,5 @@
 """python -m snn_ipu train: the seed network learns the built-in digits."""
+import importlib.util
 import json
 import subprocess
 import sys
@@ -80,3 +81,19 @@ def test_source_tree_without_a_build_is_named_not_run(tmp_path):
     assert result.returncode == 2, result.stdout + result.stderr
     assert "a copy without a build, in place of the installed one at" in result.stderr
     assert str(installed.resolve()) in result.stderr
+
+
+def test_only_the_commands_that_run_host_kernels_need_them(monkeypatch, capsys):
+    # Without the host module, bench stops with the reason (exit 2), while
+    # training on the IPU (which never calls the host kernels) is not
+    # refused for it: it goes on to ask for PopTorch.
+    from snn_ipu import __main__ as cli
+    from snn_ipu import _backend
+
+    monkeypatch.setattr(_backend, "host", None)
+    assert cli.main(["bench", "--quick", "--repeats", "1"]) == 2
+    assert "python -m snn_ipu bench: snn_ipu:" in capsys.readouterr().err
+    if importlib.util.find_spec("poptorch") is not None:
+        return  # with PopTorch it would train on the IPU: the bench half is the test
+    with pytest.raises(SystemExit, match="--device ipu needs PopTorch"):
+        cli.main(["train", "--device", "ipu", "--epochs", "1"])
