@@ -5,11 +5,13 @@ Both autograd front ends call these: the torch.library custom op
 torch.autograd.Function (snn_ipu/_autograd.py, for eager calls and for older
 torch such as PopTorch's 2.0).
 
-Layer tensors: current [T, N] (float16/32/64, contiguous, CPU), or [1, N] for a
-static input with num_steps = T; initial membrane [N] in the state dtype
-(float32, or float64 for float64 currents), or None for zeros; beta,
-threshold and graded factor as numbers or as [1] or [N] tensors in the state
-dtype. The host module allocates the outputs (large ones from its pool). The kernels clamp beta to [0, 1] themselves (ops.lif also
+Layer tensors: current [T, ...] (float16/32/64, contiguous, CPU; N neurons
+per step), or [1, ...] for a static input with num_steps = T; initial
+membrane [N] in the state dtype (state_dtype: float32, or float64 for
+float64 currents), or None for zeros; beta, threshold and graded factor as
+numbers or as [1] or [N] tensors in the state dtype. The host module
+allocates the outputs (large ones from its pool) and they come back shaped
+like the current. The kernels clamp beta to [0, 1] themselves (ops.lif also
 clamps a beta that needs a gradient, for the clamp's mask).
 """
 from __future__ import annotations
@@ -125,7 +127,7 @@ def forward_bytes(x, steps, n, record_mem) -> int:
     input, the spikes (and membrane record), and per-neuron vectors (initial
     and final membrane, three parameters) in the state dtype."""
     element = x.element_size()
-    state = 8 if x.dtype == torch.float64 else 4
+    state = state_dtype(x).itemsize
     copy = 0 if x.is_contiguous() else x.numel() * element
     outputs = steps * n * element * (2 if record_mem else 1)
     return copy + outputs + 5 * n * state
@@ -149,7 +151,7 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
     threads, debug, seed = _run_args(config)
     steps = num_steps_of(current, config)
     _memory.require(
-        _backward_bytes(host, current, steps, _state_dtype(current), grad_spikes, grad_mem,
+        _backward_bytes(host, current, steps, grad_spikes, grad_mem,
                         threads, debug, linear is not None),
         lambda: f"the backward pass over a layer of {steps} steps x {n} neurons "
                 f"({current.dtype})")
@@ -180,7 +182,8 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
             reduce_to(grads[3], threshold), reduce_to(grads[4], graded))
 
 
-def _state_dtype(current):
+def state_dtype(current) -> torch.dtype:
+    """The dtype the kernels carry a layer's state and parameters in."""
     return torch.float64 if current.dtype == torch.float64 else torch.float32
 
 
@@ -205,14 +208,14 @@ def _runner_bytes(host, steps, n, dtype_name, element, state, threads, debug,
     return zeros + plan.backward_scratch_elements * plan.tiles_used * state
 
 
-def _backward_bytes(host, current, steps, state_dtype, grad_spikes, grad_mem, threads,
+def _backward_bytes(host, current, steps, grad_spikes, grad_mem, threads,
                     debug, through_linear=False) -> int:
     """What a kernel backward call allocates, at most: the current's gradient,
     four per-neuron gradients, contiguous copies of strided upstream
     gradients, and the runner's own buffers (_runner_bytes)."""
     rows, n = current.shape[0], neurons_of(current)
     element = current.element_size()
-    state = 8 if state_dtype == torch.float64 else 4
+    state = state_dtype(current).itemsize
     total = rows * n * element + 4 * n * state
     for grad in (grad_spikes, grad_mem):
         if grad is not None and not grad.is_contiguous():

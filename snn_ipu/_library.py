@@ -31,12 +31,14 @@ if AVAILABLE:
                               num_threads, record_mem, num_steps)
         # ops.lif checks memory before it calls the op, except while
         # torch.compile traces it (reading /proc would break the graph): the
-        # compiled call is checked here, when it runs.
+        # compiled call is checked here, when it runs. (An eager call through
+        # the op, EAGER_CUSTOM_OP, is checked twice; the check costs nothing
+        # below _memory.CHECK_MIN_BYTES.)
         steps = _kernels.num_steps_of(current, config)
         _memory.require(
             _kernels.forward_bytes(current, steps, current.shape[1], record_mem),
-            f"the forward pass over a layer of {steps} steps x {current.shape[1]} neurons "
-            f"({current.dtype})")
+            lambda: f"the forward pass over a layer of {steps} steps x {current.shape[1]} "
+                    f"neurons ({current.dtype})")
         spikes, mem, mem_final = _kernels.forward(current, mem_init, decay, threshold,
                                                   graded, config)
         return spikes, (mem if mem is not None else current.new_empty(0)), mem_final
@@ -96,7 +98,7 @@ def apply(current, mem_init, decay, threshold, graded, config: KernelConfig):
     as snn_ipu._kernels.forward does, for the same arguments: a current
     [rows, ...], ``mem_init`` None (zeros) or [N], parameters as numbers or
     tensors. The op itself takes [rows, N] and tensors only."""
-    state = torch.float64 if current.dtype == torch.float64 else torch.float32
+    state = _kernels.state_dtype(current)
     rows, step_shape = current.shape[0], current.shape[1:]
     n = _kernels.neurons_of(current)
     if mem_init is None:

@@ -97,8 +97,8 @@ def require(nbytes: int, what) -> None:
     """Raise MemoryError, naming `what` (a string, or a function returning
     one: the kernels' per-call checks describe the call only when they
     refuse it), if `nbytes` cannot be allocated."""
-    # Under torch.compile, reading /proc would break the graph; the kernels'
-    # own check (snn_ipu._kernels, inside the op) still runs.
+    # Under torch.compile, reading /proc would break the graph; the custom
+    # op's own check (snn_ipu._library) runs when the compiled graph does.
     if nbytes < CHECK_MIN_BYTES or runtime.compiling():
         return
     available = available_bytes()

@@ -135,7 +135,7 @@ def _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism, reset
         num_steps = runtime.check_num_steps(num_steps)
         x = _check_static_input(input_)
     step_shape = x.shape[1:]
-    state_dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
+    state_dtype = _kernels.state_dtype(x)
     beta_t = _check_param("beta", beta, step_shape, x.device, state_dtype, finite=True)
     threshold_t = _check_param("threshold", threshold, step_shape, x.device, state_dtype)
     graded_t = _check_param("graded_spikes_factor", graded_spikes_factor, step_shape,
@@ -204,6 +204,7 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     step_shape = x.shape[1:]
     out_shape = (num_steps if num_steps is not None else rows, *step_shape)
     n = _kernels.neurons_of(x)
+    # Before the contiguous copy of a strided input below.
     _memory.require(_kernels.forward_bytes(x, out_shape[0], n, record_mem),
                     lambda: f"the forward pass over input_ of shape {tuple(out_shape)} "
                             f"({x.dtype})")
@@ -339,7 +340,7 @@ def _finite_in(number: float, dtype) -> bool:
 def _as_tensors(params, x):
     """Parameters as tensors of x's state dtype, on x's device (the paths
     other than the host kernels take tensors)."""
-    state = torch.float64 if x.dtype == torch.float64 else torch.float32
+    state = _kernels.state_dtype(x)
     return tuple(p if isinstance(p, torch.Tensor) else torch.tensor(p, dtype=state,
                                                                    device=x.device)
                  for p in params)
