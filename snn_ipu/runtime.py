@@ -124,11 +124,9 @@ def set_threading_backend(backend: str) -> None:
 
 
 def empty_cache() -> None:
-    """Return every cached output buffer to the system, and the zeros that
-    calls without an initial membrane or upstream gradient share."""
+    """Return every cached output buffer to the system."""
     if _host is not None:
         _host.pool_empty_cache()
-        _host.release_shared_zeros()
 
 
 def set_cache_limit(num_bytes: int) -> None:

@@ -8,7 +8,6 @@
 
 #include "OutputPool.hpp"
 #include "Parallel.hpp"
-#include "SharedZeros.hpp"
 
 namespace py = pybind11;
 
@@ -25,9 +24,6 @@ void bindRuntime(py::module_ &m) {
     return d;
   });
   m.def("pool_empty_cache", &poolEmptyCache);
-  m.def("release_shared_zeros", &releaseSharedZeros,
-        "Drop the read-only zero buffer that calls without an initial membrane "
-        "or upstream gradient read (up to 16 MiB); it is made again when needed.");
   m.def("threading_backend", &threadingBackendDescription,
         "Where kernel work items run: 'openmp (<library>)' (torch's OpenMP "
         "team) or 'pool' (snn_ipu's own threads).");

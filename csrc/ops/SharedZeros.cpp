@@ -1,57 +1,40 @@
 #include "SharedZeros.hpp"
 
-#include <pthread.h>
+#include <sys/mman.h>
 
-#include <algorithm>
-#include <mutex>
+#include <cstdlib>
 #include <new>
 
 namespace snn_ipu {
 
 namespace {
 
-struct Shared {
-  std::mutex mutex;
-  std::shared_ptr<const std::vector<std::uint64_t>> zeros;
-};
-
-// Deliberately leaked: a kernel may still hold the buffer during static
-// destruction.
-Shared *gShared = new Shared();
-std::once_flag gAtForkOnce;
-
-// Another thread may have held the mutex at fork(); the buffer itself is a
-// valid copy-on-write mapping in the child.
-void reinitialiseInChild() { new (&gShared->mutex) std::mutex(); }
+// Mapped on first use, never unmapped (kernels may read it during static
+// destruction); a forked child inherits it.
+const void *sharedZeros() {
+  static const void *const zeros = [] {
+    void *p = mmap(nullptr, kMaxSharedZeroBytes, PROT_READ,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+      throw std::bad_alloc();
+    return static_cast<const void *>(p);
+  }();
+  return zeros;
+}
 
 } // namespace
 
-void releaseSharedZeros() {
-  std::call_once(gAtForkOnce,
-                 [] { pthread_atfork(nullptr, nullptr, reinitialiseInChild); });
-  std::lock_guard<std::mutex> lock(gShared->mutex);
-  gShared->zeros.reset();
-}
+void ZeroBuffer::Free::operator()(void *p) const { std::free(p); }
 
 ZeroBuffer::ZeroBuffer(std::size_t bytes) {
-  const std::size_t words = bytes / sizeof(std::uint64_t) + 1;
-  if (bytes > kMaxSharedZeroBytes) {
-    buffer_ = std::make_shared<const std::vector<std::uint64_t>>(words, 0);
-  } else {
-    std::call_once(gAtForkOnce,
-                   [] { pthread_atfork(nullptr, nullptr, reinitialiseInChild); });
-    std::lock_guard<std::mutex> lock(gShared->mutex);
-    if (!gShared->zeros || gShared->zeros->size() < words) {
-      // Doubling: a few growths reach the largest layer of a model. Calls
-      // still reading the old buffer keep it until they finish.
-      const std::size_t grown =
-          std::max(words, gShared->zeros ? 2 * gShared->zeros->size() : words);
-      gShared->zeros = std::make_shared<const std::vector<std::uint64_t>>(
-          std::min(grown, kMaxSharedZeroBytes / sizeof(std::uint64_t) + 1), 0);
-    }
-    buffer_ = gShared->zeros;
+  if (bytes <= kMaxSharedZeroBytes) {
+    data_ = sharedZeros();
+    return;
   }
-  data_ = buffer_->data();
+  own_.reset(std::calloc(bytes, 1));
+  if (!own_)
+    throw std::bad_alloc();
+  data_ = own_.get();
 }
 
 } // namespace snn_ipu
