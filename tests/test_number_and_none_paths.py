@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from snn_ipu import ops
-from lif_compare import check_against_snntorch
+from lif_compare import check_against_snntorch, requiring_grad
 from nonfinite import assert_equal_with_nan
 from oracle import snntorch_lif
 
@@ -141,7 +141,7 @@ MIXED = {
 @pytest.mark.parametrize("case", sorted(MIXED))
 def test_tensor_parameter_gradients_next_to_numbers(front_end, case, delay):
     args = {"input_": _current(SHAPE, seed=7).requires_grad_(), **MIXED[case]()}
-    grad_names = [n for n, v in args.items() if isinstance(v, torch.Tensor) and v.requires_grad]
+    grad_names = requiring_grad(args)
     assert len(grad_names) >= 2
     check_against_snntorch(args, grad_names, dict(delay=delay))
 
