@@ -1,7 +1,6 @@
 """``snn_ipu.ops.lif``: the fused leaky integrate-and-fire neuron over all time steps."""
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 import warnings
@@ -28,11 +27,6 @@ _RESET_MODES = {"subtract": 0, "zero": 1, "none": 2}
 # True sends eager calls through the custom op too (the tests use it).
 EAGER_CUSTOM_OP = False
 _KERNEL_DTYPES = (torch.float16, torch.float32, torch.float64)
-
-
-# A training loop makes the same few configurations at every call; building
-# the frozen dataclass costs more than finding it.
-_kernel_config = functools.lru_cache(maxsize=128)(KernelConfig)
 
 
 class ReferencePathWarning(UserWarning):
@@ -220,10 +214,8 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
     # No initial membrane: the kernels start from zeros.
     mem_init = None if mem is None else mem.expand(step_shape).reshape(n).contiguous()
     compiling = runtime.compiling()
-    # (torch.compile cannot trace into the lru_cache.)
-    make_config = KernelConfig if compiling else _kernel_config
-    config = make_config(reset_mode, _kernels.kernel_reset_delay(reset_mode, reset_delay),
-                         spec.kernel_id, spec.a, spec.b, threads, record_mem, num_steps)
+    config = KernelConfig(reset_mode, _kernels.kernel_reset_delay(reset_mode, reset_delay),
+                          spec.kernel_id, spec.a, spec.b, threads, record_mem, num_steps)
     # The kernels clamp beta themselves; the clamp here gives its gradient
     # the clamp's mask.
     decay = beta.clamp(0, 1) if isinstance(beta, torch.Tensor) and beta.requires_grad else beta
