@@ -193,13 +193,15 @@ _PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "d
 @functools.lru_cache(maxsize=64)
 def _runner_bytes(host, steps, n, dtype_name, element, state, threads, debug,
                   through_linear) -> int:
-    """What the host runner allocates for a backward call, at most: a zero row
-    and zero state for absent upstream gradients (when the shared zero buffer
-    must grow) and every tile's scratch of recomputed membranes (through a
-    Linear layer: every thread's block of upstream gradient and scratch).
+    """What the host runner allocates for a backward call, at most: zeros for
+    absent inputs (their own above the shared zero mapping's 16 MiB), the
+    initial membrane's gradient when it is not wanted (the vertices write it
+    anyway) and every tile's scratch of recomputed membranes, sized for two
+    planes (through a Linear layer: every thread's block of upstream
+    gradient and scratch).
     Cached: a training loop asks for the same few layers at every call."""
     plan = host.host_plan(steps, n, dtype_name, threads, debug)
-    zeros = n * (element + state)
+    zeros = n * (element + state) + n * state
     if through_linear:
         # Each thread's block of the upstream gradient (T x one chunk per
         # vertex worker) and a vertex scratch of its own.

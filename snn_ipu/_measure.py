@@ -56,8 +56,8 @@ def peak_tensor_bytes(fn) -> int:
     """Peak bytes of CPU tensor memory that ``fn()`` holds at once above what
     was allocated before it ran: the running total of the allocations and
     frees torch's profiler records (profile_memory=True) during the call,
-    plus the peak of snn_ipu's output pool, whose buffers torch's allocator
-    does not see (their sum bounds the true peak from above)."""
+    plus the peak of snn_ipu's output pool (large outputs and the backward's
+    scratch), whose buffers torch's allocator does not see (their sum bounds the true peak from above)."""
     import json
     import os
     import tempfile

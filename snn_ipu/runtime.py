@@ -120,7 +120,8 @@ def set_threading_backend(backend: str) -> None:
 # 4 KiB pages on our machine, against 2-3 ms to write it. The buffers of
 # freed outputs are kept for reuse, up to a limit (1 GiB by default, or
 # SNN_IPU_CACHE_LIMIT_MB), as PyTorch's CUDA caching allocator does, so that
-# training loops do not pay for fresh pages at every call.
+# training loops do not pay for fresh pages at every call. The backward's
+# scratch comes from the same pool, and is counted in its statistics.
 
 
 def empty_cache() -> None:
@@ -139,7 +140,8 @@ def set_cache_limit(num_bytes: int) -> None:
 
 def cache_stats() -> dict:
     """in_use_bytes, peak_in_use_bytes, cached_bytes and limit_bytes of the
-    output pool (zeros where the host backend is not built)."""
+    output pool, which holds the outputs of 4 MiB or more and the backward's
+    scratch (zeros where the host backend is not built)."""
     if _host is None:
         return {"in_use_bytes": 0, "peak_in_use_bytes": 0, "cached_bytes": 0, "limit_bytes": 0}
     return dict(_host.pool_stats())

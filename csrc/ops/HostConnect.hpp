@@ -49,14 +49,19 @@ void connectParam(Field &field, const void *data, std::uint64_t size,
 // numNeurons are 32-bit vertex fields, as on the IPU; both fit: planLif
 // refuses a tile of 2^31 neurons and a backward scratch (>= 12 * T) of 2^31
 // elements, and offsets into the [T, N] tensors are formed in 64 bits.
+// Without an initial membrane, the vertex reads `zeros` (at least `count`
+// of them).
 template <typename FP, typename S, typename VertexT>
 void connectLayerInputs(VertexT &v, const LifLayerInputs &in,
                         const LifPlan &plan, std::uint64_t begin,
-                        std::uint64_t count) {
+                        std::uint64_t count, const S *zeros) {
   const std::uint64_t T = plan.numSteps, N = plan.numNeurons;
   connectRows(v.current, static_cast<const FP *>(in.current), begin, count,
               in.constantCurrent ? 0 : N, T);
-  connectSlice(v.memInit, static_cast<const S *>(in.memInit), begin, count);
+  if (in.memInit != nullptr)
+    connectSlice(v.memInit, static_cast<const S *>(in.memInit), begin, count);
+  else
+    connectSlice(v.memInit, zeros, 0, count);
   const LifParamsView &p = in.params;
   connectParam<decltype(v.decay), S>(v.decay, p.decay, p.decaySize, begin, count);
   connectParam<decltype(v.threshold), S>(v.threshold, p.threshold,

@@ -49,7 +49,7 @@ struct LifLayerInputs {
   std::uint64_t numNeurons = 0;
   bool constantCurrent = false;  // current is [1, N], the same at every step
   const void *current = nullptr; // [T, N] or [1, N]
-  const void *memInit = nullptr; // [N], state type
+  const void *memInit = nullptr; // [N], state type, or null: zeros
   LifParamsView params;          // state type
 };
 
@@ -65,7 +65,7 @@ struct LifBackwardArgs : LifLayerInputs {
   const void *gradMem = nullptr;    // [T, N] or null (no gradient)
   const void *gradMemFinal = nullptr; // [N], state type, or null
   void *gradCurrent = nullptr;      // [T, N], or [1, N]: summed over steps
-  void *gradMemInit = nullptr;      // [N], state type
+  void *gradMemInit = nullptr;      // [N], state type, or null: not wanted
   // [N] per-neuron partials, state type; all three null: not wanted.
   void *gradDecay = nullptr;
   void *gradThreshold = nullptr;

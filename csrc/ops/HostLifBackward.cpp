@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -12,6 +12,7 @@
 #include "HostDispatch.hpp"
 #include "HostLif.hpp"
 #include "HostRunner.hpp"
+#include "OutputPool.hpp"
 #include "SharedZeros.hpp"
 
 namespace snn_ipu {
@@ -20,7 +21,9 @@ namespace {
 
 // What every backward vertex of a layer is connected to, apart from its
 // upstream spike gradient and its scratch: the layer's inputs and outputs,
-// and the zeros that absent upstream gradients read.
+// the zeros that absent inputs (initial membrane, upstream gradients) read,
+// and, when nobody wants the initial membrane's gradient, a buffer that
+// takes it (the vertices always write it).
 template <typename FP> class BackwardLayer {
   using S = StateType<FP>;
 
@@ -35,8 +38,12 @@ public:
     if ((a.gradSpikes == nullptr && a.linearGrad == nullptr) ||
         a.gradMem == nullptr)
       zeroRow_ = ZeroBuffer(maxVertexNeurons * sizeof(FP));
-    if (a.gradMemFinal == nullptr)
+    if (a.gradMemFinal == nullptr || a.memInit == nullptr)
       zeroState_ = ZeroBuffer(maxVertexNeurons * sizeof(S));
+    // Indexed by neuron like a wanted one, so that vertices running at the
+    // same time write disjoint parts.
+    if (a.gradMemInit == nullptr)
+      unwantedGradMemInit_.emplace(a.numNeurons * sizeof(S));
   }
 
   // Debug mode: every output starts as NaN, so that one the vertices leave
@@ -57,7 +64,7 @@ public:
                const FP *spikeRows, std::uint64_t spikeRowStride,
                S *scratch, std::uint64_t scratchSize) const {
     const std::uint64_t T = a_.numSteps, N = a_.numNeurons;
-    connectLayerInputs<FP, S>(v, a_, plan_, begin, count);
+    connectLayerInputs<FP, S>(v, a_, plan_, begin, count, zeroState_.as<S>());
     if (spikeRows != nullptr)
       connectRows(v.gradSpikes, spikeRows, 0, count, spikeRowStride, T);
     else
@@ -72,7 +79,9 @@ public:
       connectSlice(v.gradMemFinal, zeroState_.as<S>(), 0, count);
     connectRows(v.gradCurrent, static_cast<FP *>(a_.gradCurrent), begin, count, N,
                 currentRows_, stream_);
-    connectSlice(v.gradMemInit, static_cast<S *>(a_.gradMemInit), begin, count);
+    S *gradMemInit = a_.gradMemInit != nullptr ? static_cast<S *>(a_.gradMemInit)
+                                               : unwantedGradMemInit_->as<S>();
+    connectSlice(v.gradMemInit, gradMemInit, begin, count);
     if (paramGrads_) { // else left unconnected: the vertex does not write them
       connectSlice(v.gradDecay, static_cast<S *>(a_.gradDecay), begin, count);
       connectSlice(v.gradThreshold, static_cast<S *>(a_.gradThreshold), begin, count);
@@ -94,7 +103,16 @@ private:
   bool stream_;
   ZeroBuffer zeroRow_;
   ZeroBuffer zeroState_;
+  std::optional<PoolBuffer> unwantedGradMemInit_;
 };
+
+// The scratch one backward vertex indexes: a slice per worker of T steps x
+// one chunk x the planes its reset_delay keeps (the plan sizes the IPU's
+// for the worst case, two planes). At most the plan's: below 2^31 elements.
+std::uint64_t vertexScratchElements(const LifPlan &plan, bool resetDelay) {
+  return std::uint64_t(plan.config.workersPerTile) * plan.numSteps *
+         plan.chunkNeurons * scratchPlanes(resetDelay);
+}
 
 template <typename FP, unsigned ResetMode, bool ResetDelay, unsigned Surrogate>
 void runBackward(const LifBackwardArgs &a, const LifOptions &o,
@@ -105,19 +123,19 @@ void runBackward(const LifBackwardArgs &a, const LifOptions &o,
   if (run.debug)
     layer.poisonOutputs();
   const FP *gradSpikes = static_cast<const FP *>(a.gradSpikes);
-  const std::uint64_t scratchPerTile = plan.backwardScratchElements;
+  const std::uint64_t scratchPerTile = vertexScratchElements(plan, ResetDelay);
   // Not zeroed: every vertex writes its scratch before reading it (in debug
   // mode it starts as NaN, so that a read before the write would show).
-  const std::unique_ptr<S[]> scratch(new S[scratchPerTile * plan.tilesUsed]);
+  const PoolBuffer scratch(scratchPerTile * plan.tilesUsed * sizeof(S));
   if (run.debug)
-    fillNaN<S>(scratch.get(), scratchPerTile * plan.tilesUsed);
+    fillNaN<S>(scratch.as<S>(), scratchPerTile * plan.tilesUsed);
   std::vector<LifBackward<FP, ResetMode, ResetDelay, Surrogate>> vertices(
       plan.tilesUsed);
   for (std::uint64_t tile = 0; tile < plan.tilesUsed; ++tile) {
     const std::uint64_t begin = plan.tileBegin(tile);
     layer.connect(vertices[tile], begin, plan.tileNeurons(tile),
                   gradSpikes != nullptr ? gradSpikes + begin : nullptr,
-                  a.numNeurons, scratch.get() + tile * scratchPerTile,
+                  a.numNeurons, scratch.as<S>() + tile * scratchPerTile,
                   scratchPerTile);
   }
   runVertices(plan, vertices, run);
@@ -218,7 +236,7 @@ void runBackwardThroughLinear(const LifBackwardArgs &a, const LifOptions &o,
                         x.plan.config.workersPerTile, kWorkerGrain<FP>);
         ThroughLinearBuffers &buffers = ThroughLinearBuffers::ofThisThread();
         buffers.upstream.resize(x.a.numSteps * x.block);
-        buffers.scratch.resize(x.plan.backwardScratchElements);
+        buffers.scratch.resize(vertexScratchElements(x.plan, ResetDelay));
         if (x.debug) {
           // As runBackward's scratch: NaN, so that a read before the write
           // (of the scratch, or of an upstream gradient not yet formed)

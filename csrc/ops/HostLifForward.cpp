@@ -8,6 +8,7 @@
 #include "HostDispatch.hpp"
 #include "HostLif.hpp"
 #include "HostRunner.hpp"
+#include "SharedZeros.hpp"
 
 namespace snn_ipu {
 
@@ -29,13 +30,17 @@ void runForward(const LifForwardArgs &a, const HostRunOptions &run) {
   }
 
   const bool stream = streamOutput(T * N * sizeof(FP));
+  // Without an initial membrane every vertex starts from the shared zeros.
+  const ZeroBuffer zeros = a.memInit != nullptr
+                               ? ZeroBuffer()
+                               : ZeroBuffer(plan.neuronsPerTile * sizeof(S));
   std::vector<LifForward<FP, ResetMode, ResetDelay, RecordMem>> vertices(
       plan.tilesUsed);
   for (std::uint64_t tile = 0; tile < plan.tilesUsed; ++tile) {
     auto &v = vertices[tile];
     const std::uint64_t begin = plan.tileBegin(tile);
     const std::uint64_t count = plan.tileNeurons(tile);
-    connectLayerInputs<FP, S>(v, a, plan, begin, count);
+    connectLayerInputs<FP, S>(v, a, plan, begin, count, zeros.as<S>());
     connectRows(v.spikes, spikes, begin, count, N, T, stream);
     if (RecordMem)
       connectRows(v.mem, mem, begin, count, N, T, stream);

@@ -33,4 +33,23 @@ void poolSetLimit(std::uint64_t bytes);
 void poolResetPeak();
 OutputPoolStats poolStats();
 
+// A pool buffer held for one scope: the backward's scratch and the
+// initial-membrane gradient nobody asked for. From the pool rather than
+// malloc, so that they are counted in its statistics (the peak memory the
+// benchmarks report) and, at the sizes many threads need (megabytes per
+// call), reused instead of mapped and faulted in on every call.
+class PoolBuffer {
+public:
+  explicit PoolBuffer(std::size_t bytes) : data_(poolAllocate(bytes, &capacity_)) {}
+  ~PoolBuffer() { poolRelease(data_, capacity_); }
+  PoolBuffer(const PoolBuffer &) = delete;
+  PoolBuffer &operator=(const PoolBuffer &) = delete;
+
+  template <typename T> T *as() const { return static_cast<T *>(data_); }
+
+private:
+  std::size_t capacity_ = 0;
+  void *data_;
+};
+
 } // namespace snn_ipu

@@ -13,7 +13,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -24,7 +23,6 @@
 #include "HostLif.hpp"
 #include "LifPlan.hpp"
 #include "OutputArrays.hpp"
-#include "SharedZeros.hpp"
 
 namespace py = pybind11;
 using namespace snn_ipu;
@@ -220,9 +218,9 @@ private:
 };
 
 // A layer's inputs, checked, and what they point into: the parameters given
-// as numbers and, for a call without an initial membrane, the zeros it
-// starts from. current is [T, N], or [1, N] with num_steps = T for a static
-// input. Neither copied nor moved (the kernels point into it).
+// as numbers. Without an initial membrane, memInit is null (the runners
+// connect zeros). current is [T, N], or [1, N] with num_steps = T for a
+// static input. Neither copied nor moved (the kernels point into it).
 class CheckedLayer {
 public:
   CheckedLayer(const py::array &current, const std::optional<py::array> &memInit,
@@ -247,13 +245,9 @@ public:
     checkLayer(current, in_.type, in_.constantCurrent ? 1 : in_.numSteps, N,
                "current");
     in_.current = current.data();
-    if (memInit) {
+    if (memInit) { // else null: the runners connect zeros
       checkVector(*memInit, st, N, false, "mem_init");
       in_.memInit = memInit->data();
-    } else {
-      // All-zero bytes are +0.0 in both state types.
-      zeroMem_ = ZeroBuffer(N * stateBytes(st));
-      in_.memInit = zeroMem_.data();
     }
     decay_.assign(decay, st, N, "decay");
     threshold_.assign(threshold, st, N, "threshold");
@@ -273,7 +267,6 @@ public:
 private:
   LifLayerInputs in_;
   ParamArg decay_, threshold_, graded_;
-  ZeroBuffer zeroMem_;
 };
 
 // Returns (spikes [T, N], membrane record [T, N] or None, final membrane
@@ -350,17 +343,11 @@ py::tuple lifBackward(const py::array &current, const std::optional<py::array> &
   a.gradMemFinal = gradMemFinal ? gradMemFinal->data() : nullptr;
   py::array gradCurrent = newOutputArray(type, {a.constantCurrent ? 1 : T, N});
   a.gradCurrent = gradCurrent.mutable_data();
-  // The vertices always write the initial membrane's gradient: into scratch
-  // when it is not wanted.
-  py::object gradMemInit = py::none();
-  std::unique_ptr<unsigned char[]> unwanted; // not zeroed: only written
+  py::object gradMemInit = py::none(); // a.gradMemInit null: not wanted
   if (memInitGrad) {
     py::array grad = newOutputArray(st, {N});
     a.gradMemInit = grad.mutable_data();
     gradMemInit = std::move(grad);
-  } else {
-    unwanted.reset(new unsigned char[N * stateBytes(st)]);
-    a.gradMemInit = unwanted.get();
   }
   py::object gradParams[3] = {py::none(), py::none(), py::none()};
   if (paramGrads) {
