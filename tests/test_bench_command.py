@@ -62,9 +62,7 @@ def test_bench_baselines_are_checked():
             parse_baselines(bad)
 
 
-def test_ablations_that_call_the_host_module_run():
-    # benchmarks/ablations.py calls the host module directly: kept in step
-    # with its API by running the parts that do (timings are not asserted).
+def _ablations():
     import importlib.util
     from pathlib import Path
 
@@ -72,6 +70,20 @@ def test_ablations_that_call_the_host_module_run():
     spec = importlib.util.spec_from_file_location("ablations", path)
     ablations = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ablations)
+    return ablations
+
+
+def _positive_finite(medians):
+    import math
+
+    return all(math.isfinite(seconds) and seconds > 0 for seconds in medians.values())
+
+
+def test_ablations_that_call_the_host_module_run():
+    # benchmarks/ablations.py calls the host module (directly in part 5):
+    # kept in step with its API by running the parts that do (timings are
+    # not asserted).
+    ablations = _ablations()
     per_element = ablations.warm_kernels_per_element(repeats=1)
     assert set(per_element) == {"LIF forward kernel", "LIF backward kernel", "torch mul",
                                 "torch add"}
@@ -79,3 +91,38 @@ def test_ablations_that_call_the_host_module_run():
     per_call = ablations.small_layer_call_overhead(rounds=1, calls=3)
     assert set(per_call) == {"ops.lif forward + backward", "the two kernel calls alone"}
     assert all(seconds > 0 for seconds in per_call.values())
+
+
+def test_ablations_cold_parts_run_with_tiny_sizes():
+    # Part 3 without the compiled loop (it compiles for a minute) and part 6,
+    # each with a small copy in place of the 256 MiB one.
+    ablations = _ablations()
+    cold = ablations.cold_call_breakdown(repeats=2, shape=(3, 2, 5), compiled=False,
+                                         copy_bytes=1 << 20)
+    assert set(cold) == {"whole call", "the two kernels", "no-op autograd.Function"}
+    assert _positive_finite(cold) and cold["the two kernels"] < cold["whole call"]
+    small = ablations.cold_small_tensor_ops(repeats=3, copy_bytes=1 << 20)
+    assert set(small) == {"torch.tensor(0.9)", "torch.zeros(128000)", "autograd reshape"}
+    assert _positive_finite(small)
+
+
+def test_ablations_no_op_function_has_the_kernels_inputs_and_outputs():
+    import torch
+
+    ablations = _ablations()
+    current = torch.ones(3, 2, 5, requires_grad=True)
+    spikes = ablations.no_op_lif((3, 2, 5))(current)
+    assert spikes.shape == current.shape and spikes.grad_fn is not None
+    spikes.backward(torch.ones_like(spikes))
+    assert current.grad.shape == current.shape
+
+
+def test_ablations_part_numbers():
+    import pytest
+
+    ablations = _ablations()
+    assert ablations.parse_parts([]) == list(range(1, len(ablations.PARTS) + 1))
+    assert ablations.parse_parts(["6", "3", "6"]) == [6, 3]
+    for bad in (["0"], [str(len(ablations.PARTS) + 1)], ["x"]):
+        with pytest.raises(SystemExit):
+            ablations.parse_parts(bad)
