@@ -84,7 +84,15 @@ def test_eight_threads_at_once_equal_serial_calls():
 
 def _child_checks(index, seed, expected, queue):
     try:
+        from snn_ipu._backend import host
+
+        before = host.run_counts()
         _assert_same(_forward_backward(index, seed), expected)
+        after = host.run_counts()
+        # A forked child cannot use the parent's OpenMP team: its own pool ran.
+        if CONFIGS[index][1] > 1:
+            assert after["pool"] - before["pool"] == 2, (before, after)
+            assert after["openmp"] == before["openmp"], (before, after)
         queue.put("ok")
     except BaseException as exc:
         queue.put(repr(exc))
@@ -104,17 +112,30 @@ def _run_forked_child(index, seed, expected):
     assert queue.get(timeout=10) == "ok"
 
 
+@pytest.fixture
+def parent_backend():
+    yield snn_ipu.runtime.set_threading_backend
+    snn_ipu.runtime.set_threading_backend("auto")
+
+
 @fork_only
-def test_forked_child_after_parent_used_the_pool():
+def test_forked_child_after_parent_used_the_pool(parent_backend):
+    from snn_ipu._backend import host
+
+    parent_backend("pool")  # else the parent's calls would run on torch's OpenMP team
+    before = host.run_counts()["pool"]
     expected = _forward_backward(0, 7)  # the parent's pool now has helper threads
     _forward_backward(7, 8)  # eight threads: seven helpers
+    assert host.run_counts()["pool"] - before == 4
     _run_forked_child(0, 7, expected)
     _run_forked_child(7, 8, _forward_backward(7, 8))
     _assert_same(_forward_backward(0, 7), expected)  # the parent's pool still works
 
 
 @fork_only
-def test_fork_while_another_thread_runs_a_kernel():
+@pytest.mark.parametrize("backend", ["pool", "auto"])
+def test_fork_while_another_thread_runs_a_kernel(parent_backend, backend):
+    parent_backend(backend)  # the busy thread's kernels on the pool, or on OpenMP
     expected = _forward_backward(1, 3)
     stop = threading.Event()
     calls = []
@@ -128,7 +149,7 @@ def test_fork_while_another_thread_runs_a_kernel():
     thread = threading.Thread(target=busy)
     thread.start()
     try:
-        while not calls:  # the pool is in use from now on
+        while not calls:  # the pool (or team) is in use from now on
             stop.wait(0.01)
         for _ in range(3):  # each fork likely lands inside a kernel call
             _run_forked_child(1, 3, expected)

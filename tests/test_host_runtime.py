@@ -8,6 +8,7 @@ import torch
 
 import snn_ipu
 from snn_ipu import runtime
+from snn_ipu._backend import host as _host
 from oracle import close_to_round_off, snntorch_lif
 
 
@@ -24,15 +25,28 @@ def backend():
     runtime.set_threading_backend("auto")
 
 
+def _runs_during(fn):
+    """fn()'s result and how many kernel runs took each path while it ran."""
+    before = _host.run_counts()
+    result = fn()
+    after = _host.run_counts()
+    return result, {key: after[key] - before[key] for key in after}
+
+
 def test_openmp_team_and_own_pool_give_identical_results(backend):
-    cur = torch.randn(13, 7, 301) + 0.3
+    cur = torch.randn(13, 7, 301) + 0.3  # 2 tiles x 6 workers: 12 items
     backend("pool")
     assert runtime.threading_backend() == "pool"
-    pooled = _fwd_bwd(cur, num_threads=2)
+    pooled, runs = _runs_during(lambda: _fwd_bwd(cur, num_threads=2))
+    assert runs["pool"] == 2 and runs["openmp"] == 0  # forward and backward
     backend("auto")
-    auto = _fwd_bwd(cur, num_threads=2)
+    auto, runs = _runs_during(lambda: _fwd_bwd(cur, num_threads=2))
+    team = "openmp" if runtime.threading_backend().startswith("openmp") else "pool"
+    assert runs[team] == 2 and runs["serial"] == 0
     for a, b in zip(pooled, auto):
         assert torch.equal(a, b)
+    _, runs = _runs_during(lambda: _fwd_bwd(cur, num_threads=1))
+    assert runs["serial"] == 2 and runs["openmp"] == runs["pool"] == 0
 
 
 def test_torch_openmp_runtime_is_found_when_torch_has_one(backend):
@@ -88,9 +102,11 @@ def test_outputs_larger_than_the_cache_are_streamed_and_exact(dtype, neurons, re
     torch.manual_seed(3)
     cur = (torch.randn(10, neurons) * 0.5 + 0.3).to(dtype)
     kwargs = dict(record_mem=True, reset_delay=reset_delay, reset_mechanism="zero")
-    big = _fwd_bwd(cur, **kwargs)
+    big, runs = _runs_during(lambda: _fwd_bwd(cur, **kwargs))
+    assert runs["streaming_runs"] == 2  # forward and backward
     for columns in (slice(0, 777), slice(neurons - 1001, neurons)):
-        small = _fwd_bwd(cur[:, columns], **kwargs)
+        small, runs = _runs_during(lambda: _fwd_bwd(cur[:, columns], **kwargs))
+        assert runs["streaming_runs"] == 0
         for a, b in zip(big, small):
             assert torch.equal(a[:, columns], b)
 
@@ -98,7 +114,8 @@ def test_outputs_larger_than_the_cache_are_streamed_and_exact(dtype, neurons, re
 def test_static_input_with_streamed_outputs_is_exact():
     torch.manual_seed(4)
     static = torch.randn(900_001) * 0.5 + 0.3
-    spk, mem = snn_ipu.ops.lif(static, 0.9, num_steps=10)
+    (spk, mem), runs = _runs_during(lambda: snn_ipu.ops.lif(static, 0.9, num_steps=10))
+    assert runs["streaming_runs"] == 1
     small = snn_ipu.ops.lif(static[:999], 0.9, num_steps=10)
     assert torch.equal(spk[:, :999], small[0]) and torch.equal(mem[:, :999], small[1])
     spk_r, mem_r = snntorch_lif(static[-500:].expand(10, 500), 0.9)

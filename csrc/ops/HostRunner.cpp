@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <mutex>
 #include <numeric>
@@ -57,6 +58,14 @@ LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
   return planLif(numSteps, numNeurons, type, config);
 }
 
+namespace {
+std::atomic<std::uint64_t> gStreamingRuns{0};
+} // namespace
+
+std::uint64_t streamingRunCount() {
+  return gStreamingRuns.load(std::memory_order_relaxed);
+}
+
 bool streamOutput(std::uint64_t bytes) {
   // What one core complex's threads can keep: sysconf's last-level cache size
   // is not reliable in virtual machines (one reports 384 MiB for a 32 MiB
@@ -70,7 +79,10 @@ bool streamOutput(std::uint64_t bytes) {
 #endif
     return size;
   }();
-  return bytes > lastLevelCache;
+  const bool stream = bytes > lastLevelCache;
+  if (stream)
+    gStreamingRuns.fetch_add(1, std::memory_order_relaxed);
+  return stream;
 }
 
 std::vector<std::uint64_t> workItemOrder(const LifPlan &plan,

@@ -31,6 +31,9 @@ template <typename T> void fillNaN(void *data, std::uint64_t n) {
 // when it is larger than the last level cache, it would be evicted before
 // anyone reads it, and streaming it saves the read of every line written.
 bool streamOutput(std::uint64_t bytes);
+// How many kernel runs streamOutput has told to stream their [T, N] outputs
+// since the process started (for tests that must know which path ran).
+std::uint64_t streamingRunCount();
 
 // The order in which the runner visits the plan's (tile, worker) items:
 // tile-major, or a seeded shuffle in debug mode.

@@ -63,6 +63,7 @@ bool openMpUsable() {
 }
 
 std::atomic<ThreadingBackend> gBackend{ThreadingBackend::Auto};
+std::atomic<std::uint64_t> gSerialRuns{0}, gOpenMpRuns{0}, gPoolRuns{0};
 
 struct TeamJob {
   const std::function<void(std::size_t)> *fn;
@@ -87,16 +88,27 @@ void parallelFor(std::size_t count, unsigned numThreads,
   if (numThreads > count)
     numThreads = static_cast<unsigned>(count);
   if (numThreads <= 1) {
+    gSerialRuns.fetch_add(1, std::memory_order_relaxed);
     for (std::size_t i = 0; i < count; ++i)
       fn(i);
     return;
   }
   if (gBackend.load() != ThreadingBackend::Pool && openMpUsable()) {
+    gOpenMpRuns.fetch_add(1, std::memory_order_relaxed);
     TeamJob job{&fn, count, &loadedRuntime()};
     loadedRuntime().parallel(runTeamPart, &job, numThreads, 0);
     return;
   }
+  gPoolRuns.fetch_add(1, std::memory_order_relaxed);
   poolParallelFor(count, numThreads, fn);
+}
+
+ParallelRunCounts parallelRunCounts() {
+  ParallelRunCounts counts;
+  counts.serial = gSerialRuns.load(std::memory_order_relaxed);
+  counts.openMp = gOpenMpRuns.load(std::memory_order_relaxed);
+  counts.pool = gPoolRuns.load(std::memory_order_relaxed);
+  return counts;
 }
 
 void setThreadingBackend(ThreadingBackend backend) {

@@ -1,11 +1,13 @@
 // pybind11 bindings of the host runtime, part of snn_ipu._host: the output
-// pool (OutputPool.hpp) and where work items run (Parallel.hpp).
+// pool (OutputPool.hpp), where work items run (Parallel.hpp) and how often
+// each path ran.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
 #include <string>
 
+#include "HostRunner.hpp"
 #include "OutputPool.hpp"
 #include "Parallel.hpp"
 
@@ -43,6 +45,20 @@ void bindRuntime(py::module_ &m) {
       py::arg("backend"));
   m.def("pool_set_limit", &poolSetLimit, py::arg("bytes"));
   m.def("pool_reset_peak", &poolResetPeak);
+  m.def(
+      "run_counts",
+      [] {
+        const ParallelRunCounts runs = parallelRunCounts();
+        py::dict d;
+        d["serial"] = runs.serial;
+        d["openmp"] = runs.openMp;
+        d["pool"] = runs.pool;
+        d["streaming_runs"] = streamingRunCount();
+        return d;
+      },
+      "Counts since the process started: kernel runs on the calling thread "
+      "alone, on torch's OpenMP team and on snn_ipu's own pool, and runs that "
+      "wrote their [T, N] outputs with non-temporal stores. For tests that must know which path ran.");
 }
 
 } // namespace snn_ipu
