@@ -25,7 +25,9 @@ from . import _memory, runtime
 from ._backend import require_host
 
 
-RESET_NONE = 2
+# reset_mechanism -> the kernels' reset mode (csrc/codelets/LifTypes.hpp).
+RESET_MODES = {"subtract": 0, "zero": 1, "none": 2}
+RESET_NONE = RESET_MODES["none"]
 
 
 def kernel_reset_delay(reset_mode: int, reset_delay: bool) -> bool:
@@ -185,6 +187,18 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
 def state_dtype(current) -> torch.dtype:
     """The dtype the kernels carry a layer's state and parameters in."""
     return torch.float64 if current.dtype == torch.float64 else torch.float32
+
+
+def param_tensors(params, current, shape=()):
+    """Parameters given as numbers as tensors of ``shape`` in the current's
+    state dtype, on its device; tensors pass through. For the paths that take
+    tensors only: the reference loop and PopTorch (shape ``()``, broadcast
+    over a step) and the custom op's schema (``(1,)``, one value for all
+    neurons)."""
+    state = state_dtype(current)
+    return tuple(p if isinstance(p, torch.Tensor)
+                 else torch.full(shape, p, dtype=state, device=current.device)
+                 for p in params)
 
 
 _PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "double"}

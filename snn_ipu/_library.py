@@ -103,9 +103,8 @@ def apply(current, mem_init, decay, threshold, graded, config: KernelConfig):
     n = _kernels.neurons_of(current)
     if mem_init is None:
         mem_init = torch.zeros(n, dtype=state)
-    decay, threshold, graded = (
-        p if isinstance(p, torch.Tensor) else torch.tensor([p], dtype=state)
-        for p in (decay, threshold, graded))
+    decay, threshold, graded = _kernels.param_tensors((decay, threshold, graded), current,
+                                                      (1,))
     spikes, mem, mem_final = torch.ops.snn_ipu.lif_forward(
         current.reshape(rows, n), mem_init, decay, threshold, graded, config.reset_mode,
         config.reset_delay, config.surrogate, config.surrogate_a, config.surrogate_b,

@@ -18,7 +18,6 @@ from ._reference import atan_spike, lif_reference
 
 __all__ = ["lif", "lif_linear", "ReferencePathWarning"]
 
-_RESET_MODES = {"subtract": 0, "zero": 1, "none": 2}
 # Which autograd front end eager calls take. torch.compile needs the
 # torch.library custom op (snn_ipu/_library.py) and always gets it; in eager
 # mode the torch.autograd.Function is the same kernels with less around them:
@@ -81,7 +80,7 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
                            num_threads)
     step_shape = x.shape[1:]
     if reason is None and x.numel() > 0 and _ipu.is_tracing():  # PopTorch: the PopART op
-        beta_t, threshold_t, graded_t = _as_tensors((beta_t, threshold_t, graded_t), x)
+        beta_t, threshold_t, graded_t = _kernels.param_tensors((beta_t, threshold_t, graded_t), x)
         return _ipu.lif(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay, spec,
                         record_mem, num_steps)
 
@@ -107,8 +106,8 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         # No neurons: every step is empty. Run one and expand it, rather than
         # a Python loop over T empty steps (minutes for T = 10^7).
         x = x[:1]
-    spk, mem_rec = _lif_reference(x, *_as_tensors((beta_t, threshold_t, graded_t), x), mem_t,
-                                  reset_mechanism, reset_delay, spike_fn)
+    spk, mem_rec = _lif_reference(x, *_kernels.param_tensors((beta_t, threshold_t, graded_t), x),
+                                  mem_t, reset_mechanism, reset_delay, spike_fn)
     if spk.shape[0] != steps:
         spk = spk.expand(steps, *spk.shape[1:]).contiguous()
         mem_rec = mem_rec.expand(steps, *mem_rec.shape[1:]).contiguous()
@@ -178,6 +177,10 @@ def lif_linear(input_: torch.Tensor, beta, threshold, mem, weight: torch.Tensor,
     (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
      reason) = _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism,
                            reset_delay, graded_spikes_factor, False, num_steps, None)
+    if not isinstance(weight, torch.Tensor):
+        raise TypeError(f"weight: expected a torch.Tensor [K, in], got {type(weight).__name__}")
+    if bias is not None and not isinstance(bias, torch.Tensor):
+        raise TypeError(f"bias: expected None or a torch.Tensor [K], got {type(bias).__name__}")
     applies = (reason is None and _host is not None and x.device.type == "cpu"
                and x.dtype == torch.float32 and x.numel() > 0 and x.dim() >= 3
                and weight.dim() == 2 and weight.dtype == torch.float32
@@ -329,15 +332,6 @@ def _finite_in(number: float, dtype) -> bool:
     return abs(number) < _FLOAT32_ROUNDS_TO_INF  # False for NaN, too
 
 
-def _as_tensors(params, x):
-    """Parameters as tensors of x's state dtype, on x's device (the paths
-    other than the host kernels take tensors)."""
-    state = _kernels.state_dtype(x)
-    return tuple(p if isinstance(p, torch.Tensor) else torch.tensor(p, dtype=state,
-                                                                   device=x.device)
-                 for p in params)
-
-
 def _all_finite(tensor) -> bool:
     # One value is checked in Python: torch.isfinite(...).all() is five
     # tensor ops. The converted tensor is checked, so that a float64 value
@@ -363,10 +357,10 @@ def _check_mem(mem, step_shape, device, dtype) -> Optional[torch.Tensor]:
 
 
 def _check_reset(reset_mechanism) -> int:
-    if reset_mechanism not in _RESET_MODES:
+    if reset_mechanism not in _kernels.RESET_MODES:
         raise ValueError(f"reset_mechanism: expected 'subtract', 'zero' or 'none', got "
                          f"{reset_mechanism!r}")
-    return _RESET_MODES[reset_mechanism]
+    return _kernels.RESET_MODES[reset_mechanism]
 
 
 def _broadcasts_to(shape, target) -> bool:

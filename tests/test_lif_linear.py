@@ -122,6 +122,14 @@ def test_steps_aside_where_it_does_not_apply(case):
         assert ops.lif_linear(x, 0.9, 1.0, None, weight, None) is None
 
 
+def test_weight_and_bias_must_be_tensors():
+    x = torch.randn(4, 3, 8)
+    with pytest.raises(TypeError, match="weight: expected a torch.Tensor"):
+        ops.lif_linear(x, 0.9, 1.0, None, [[0.0] * 8], None)
+    with pytest.raises(TypeError, match="bias: expected None or a torch.Tensor"):
+        ops.lif_linear(x, 0.9, 1.0, None, torch.randn(4, 8), 0.5)
+
+
 def test_several_blocks_per_worker_item():
     # One thread: one tile of all N neurons, six worker ranges of N/6 each;
     # with T = 25 a block is 6 x 1024 neurons, so each range spans several
