@@ -21,6 +21,7 @@ tensor written by one matmul and read back.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Optional
 
 import snntorch as snn
@@ -43,7 +44,8 @@ _DETERMINISTIC = (
     nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.ELU, nn.SiLU, nn.Hardtanh,
     nn.LayerNorm, nn.GroupNorm, nn.ZeroPad2d, nn.ConstantPad2d,
 )
-_BATCH_NORM = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
+# BatchNorm1d/2d/3d, their lazy forms and SyncBatchNorm.
+_BATCH_NORM = (nn.modules.batchnorm._BatchNorm,)
 _DROPOUT = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout)
 
 
@@ -52,7 +54,14 @@ def fuse(model: nn.Sequential) -> "FusedSequential":
 
     ``model`` holds stateless layers (Linear, Conv, Flatten, pooling,
     dropout, batch norm, ...) and ``snntorch.Leaky(init_hidden=True)``
-    neurons, the last possibly with ``output=True``. Returns a module that
+    neurons, the last possibly with ``output=True``. Every layer but a Leaky
+    runs once on the time-folded ``[T*B, ...]`` batch, so it must treat
+    samples independently and keep no state between calls (batch norm, whose
+    batch statistics are per step, runs step by step, also inside a nested
+    module); spiking neurons must be direct children of ``model`` (one
+    nested in a block is refused), and a Leaky with hooks is refused (a
+    fused Leaky runs all steps in one call, so per-step hooks cannot run).
+    Returns a module that
     shares ``model``'s layers; call it with ``[T, B, ...]``, or with a static
     ``[B, ...]`` and ``num_steps``. It returns what snnTorch's step loop
     would collect from the last layer, stacked over time: ``(spk_rec,
@@ -102,6 +111,7 @@ class FusedSequential(nn.Sequential):
             layer = layers[index]
             index += 1
             if isinstance(layer, snn.Leaky):
+                _check_leaky_hooks(index - 1, layer)
                 if index <= last and _folds_into_leaky(layers[index]):
                     out = run_leaky_then_linear(layer, layers[index], h,
                                                 num_steps=steps if static else None)
@@ -131,6 +141,15 @@ def _check_layers(layers):
         if isinstance(layer, snn.SpikingNeuron) and not isinstance(layer, snn.Leaky):
             raise TypeError(f"fuse: layer {i} ({type(layer).__name__}) is a spiking neuron "
                             f"fuse does not cover; only snntorch.Leaky is fused")
+        if isinstance(layer, snn.SpikingNeuron):
+            continue
+        for path, inner in layer.named_modules():
+            if isinstance(inner, snn.SpikingNeuron):
+                raise TypeError(
+                    f"fuse: layer {i} ({type(layer).__name__}) holds a spiking neuron "
+                    f"({path}: {type(inner).__name__}); fuse runs every layer but a Leaky "
+                    f"once over all time steps, which would give that neuron a single "
+                    f"step. Make the neurons direct children of one nn.Sequential")
     for i in leaky:
         layer = layers[i]
         if not layer.init_hidden:
@@ -150,30 +169,65 @@ def _folds_into_leaky(layer: nn.Module) -> bool:
             and not _has_hooks(layer) and torch.is_grad_enabled())
 
 
-def _has_hooks(layer: nn.Module) -> bool:
-    """Forward or backward hooks on the layer or on every module."""
-    from torch.nn.modules import module as module_impl
+def _has_own_hooks(layer: nn.Module) -> bool:
+    """Forward or backward hooks registered on the layer itself."""
     own = (layer._forward_hooks, layer._forward_pre_hooks, layer._backward_hooks,
            getattr(layer, "_backward_pre_hooks", None))
+    return any(bool(hooks) for hooks in own)
+
+
+def _has_global_hooks() -> bool:
+    """Forward or backward hooks registered for every module."""
+    from torch.nn.modules import module as module_impl
     every = (module_impl._global_forward_hooks, module_impl._global_forward_pre_hooks,
              module_impl._global_backward_hooks,
              getattr(module_impl, "_global_backward_pre_hooks", None))
-    return any(bool(hooks) for hooks in own + every)
+    return any(bool(hooks) for hooks in every)
+
+
+def _has_hooks(layer: nn.Module) -> bool:
+    """Forward or backward hooks on the layer or on every module."""
+    return _has_own_hooks(layer) or _has_global_hooks()
+
+
+def _check_leaky_hooks(index: int, layer: snn.Leaky) -> None:
+    """A fused Leaky is never called as a module: hooks on it would silently
+    not run, so they are refused; hooks on every module still run for the
+    other layers, so they get a warning."""
+    if _has_own_hooks(layer):
+        raise RuntimeError(
+            f"fuse: layer {index} (Leaky) has forward or backward hooks; a fused Leaky runs "
+            f"all time steps in one kernel call and is never called as a module, so they "
+            f"would not run. Remove them, or run the model step by step")
+    if _has_global_hooks():
+        warnings.warn(f"fuse: layer {index} (Leaky) runs fused, so the hooks registered for "
+                      f"every module are not called for it", UserWarning, stacklevel=3)
 
 
 def _hoistable(layer: nn.Module) -> bool:
     if isinstance(layer, _BATCH_NORM):
-        return not layer.training  # training updates the running stats every step
+        # Training with running statistics updates them at every step; batch
+        # statistics alone are the same at every step of a static input.
+        return not (layer.training and layer.track_running_stats)
     if isinstance(layer, _DROPOUT):
         return not layer.training or layer.p == 0
     return type(layer) in _DETERMINISTIC
 
 
+def _uses_batch_statistics(layer: nn.Module) -> bool:
+    """Whether a batch norm in `layer` (or `layer` itself) normalises with the
+    statistics of the batch it is given: in training, and always without
+    running statistics (track_running_stats=False)."""
+    return any(isinstance(m, _BATCH_NORM) and (m.training or not m.track_running_stats)
+               for m in layer.modules())
+
+
 def _over_time(layer: nn.Module, h: torch.Tensor) -> torch.Tensor:
     """Apply a stateless layer at every step: once on the time-folded batch,
-    except batch norm in training, whose batch statistics are per step."""
+    except where batch norm normalises with batch statistics, which are per
+    step."""
     steps = h.shape[0]
-    if isinstance(layer, _BATCH_NORM) and layer.training:
+    if _uses_batch_statistics(layer):
         return torch.stack([layer(h_t) for h_t in h.unbind(0)])
     out = layer(h.reshape(steps * h.shape[1], *h.shape[2:]))
     return out.reshape(steps, h.shape[1], *out.shape[1:])

@@ -170,6 +170,76 @@ def test_unsupported_models_are_refused(model, message):
         snn_ipu.fuse(model)
 
 
+class _Block(nn.Module):
+    """A user's block with a neuron inside: fuse cannot give it T steps."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 6)
+        self.lif = snn.Leaky(beta=0.9, init_hidden=True)
+
+    def forward(self, x):
+        return self.lif(self.fc(x))
+
+
+@pytest.mark.parametrize("inner", [
+    _Block,
+    lambda: nn.Sequential(nn.Linear(4, 6), snn.Leaky(beta=0.9, init_hidden=True)),
+    lambda: nn.Sequential(nn.Linear(4, 6), snn.Synaptic(alpha=0.8, beta=0.9, init_hidden=True)),
+])
+def test_neurons_nested_in_a_layer_are_refused(inner):
+    model = nn.Sequential(inner(), nn.Linear(6, 2),
+                          snn.Leaky(beta=0.9, init_hidden=True, output=True))
+    with pytest.raises(TypeError, match=r"layer 0 \(\w+\) holds a spiking neuron"):
+        snn_ipu.fuse(model)
+
+
+@pytest.mark.parametrize("num_steps", [None, T])
+def test_batch_norm_without_running_statistics_normalises_per_step(num_steps):
+    """track_running_stats=False: batch statistics even in eval mode, so per
+    step, as in the step loop (a static input's are the same at every step)."""
+    torch.manual_seed(6)
+    model = nn.Sequential(nn.Linear(4, 6), snn.Leaky(beta=0.9, init_hidden=True),
+                          # No bias before batch norm: its gradient is 0 up to round-off.
+                          nn.Linear(6, 5, bias=False), nn.BatchNorm1d(5, track_running_stats=False),
+                          snn.Leaky(beta=0.9, init_hidden=True, output=True)).eval()
+    x = torch.rand(5, 3, 4) * 2 if num_steps is None else torch.rand(3, 4) * 2
+    _compare(model, x, num_steps=num_steps, bitwise=False)
+
+
+def test_batch_norm_nested_in_a_block_runs_per_step():
+    torch.manual_seed(7)
+    model = nn.Sequential(nn.Linear(4, 6), snn.Leaky(beta=0.9, init_hidden=True),
+                          nn.Sequential(nn.Linear(6, 5, bias=False), nn.BatchNorm1d(5)),
+                          snn.Leaky(beta=0.9, init_hidden=True, output=True))
+    _compare(model, torch.rand(T, 3, 4) * 2, bitwise=False)
+    assert model[2][1].num_batches_tracked == T
+
+
+def test_hooks_on_a_fused_leaky_are_refused_not_skipped():
+    model = mlp()
+    fused = snn_ipu.fuse(model)
+    handle = model[2].register_forward_hook(lambda module, inputs, output: None)
+    with pytest.raises(RuntimeError, match="layer 2 \\(Leaky\\) has forward or backward hooks"):
+        fused(torch.rand(T, 4, 1, 8, 8))
+    handle.remove()
+    fused(torch.rand(T, 4, 1, 8, 8))  # runs again once the hook is gone
+
+
+def test_hooks_on_every_module_warn_that_leaky_layers_skip_them():
+    from torch.nn.modules.module import register_module_forward_hook
+
+    seen = []
+    handle = register_module_forward_hook(lambda module, inputs, output: seen.append(module))
+    try:
+        model = mlp()
+        with pytest.warns(UserWarning, match="hooks registered for every module"):
+            _compare(model, torch.rand(T, 4, 1, 8, 8))
+    finally:
+        handle.remove()
+    assert any(isinstance(m, nn.Linear) for m in seen)  # the other layers still call them
+
+
 def test_bad_num_steps():
     with pytest.raises(ValueError, match="num_steps"):
         snn_ipu.fuse(mlp())(torch.rand(2, 64), num_steps=0)
