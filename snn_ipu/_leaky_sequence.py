@@ -7,13 +7,13 @@ leave it.
 """
 from __future__ import annotations
 
-import warnings
 from typing import Optional
 
 import snntorch as snn
 import torch
 
 from . import ops
+from ._warn import warn_at_caller
 from .ops import ReferencePathWarning
 
 
@@ -50,8 +50,8 @@ def run_leaky_sequence(layer: snn.Leaky, input_: torch.Tensor, mem: Optional[tor
         layer.mem = mem
     reason = uncovered_reason(layer)
     if reason is not None:
-        warnings.warn(f"snn_ipu: Leaky with {reason} runs snnTorch's own step loop",
-                      ReferencePathWarning, stacklevel=3)
+        warn_at_caller(f"snn_ipu: Leaky with {reason} runs snnTorch's own step loop",
+                       ReferencePathWarning)
         return _step_loop(layer, input_, num_steps, record_mem)
 
     spk, second = ops.lif(

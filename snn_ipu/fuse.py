@@ -21,7 +21,6 @@ tensor written by one matmul and read back.
 """
 from __future__ import annotations
 
-import warnings
 from typing import Optional
 
 import snntorch as snn
@@ -29,6 +28,7 @@ import torch
 from torch import nn
 
 from . import ops, runtime
+from ._warn import warn_at_caller
 from ._leaky_sequence import run_leaky_sequence, run_leaky_then_linear
 
 __all__ = ["fuse", "FusedSequential"]
@@ -200,8 +200,8 @@ def _check_leaky_hooks(index: int, layer: snn.Leaky) -> None:
             f"all time steps in one kernel call and is never called as a module, so they "
             f"would not run. Remove them, or run the model step by step")
     if _has_global_hooks():
-        warnings.warn(f"fuse: layer {index} (Leaky) runs fused, so the hooks registered for "
-                      f"every module are not called for it", UserWarning, stacklevel=3)
+        warn_at_caller(f"fuse: layer {index} (Leaky) runs fused, so the hooks registered for "
+                       f"every module are not called for it", UserWarning)
 
 
 def _hoistable(layer: nn.Module) -> bool:

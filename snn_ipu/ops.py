@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from typing import Optional
 
 import torch
@@ -15,6 +14,7 @@ from . import _backend
 from ._backend import host as _host
 from ._kernels import KernelConfig
 from ._reference import atan_spike, lif_reference
+from ._warn import warn_at_caller
 
 __all__ = ["lif", "lif_linear", "ReferencePathWarning"]
 
@@ -72,7 +72,11 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         reset signal detached, as in snnTorch).
 
     float16 currents run with the membrane carried in float32 and parameters
-    in float32; float64 runs in float64.
+    in float32; float64 runs in float64. The outputs have the input's dtype:
+    tensor parameters and ``mem`` are converted to its state dtype (where
+    snnTorch would promote: a float64 beta with a float32 input gives it
+    float64 outputs, and its float32 buffers turn float16 inputs' outputs
+    float32).
     """
     (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
      reason) = _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism,
@@ -92,8 +96,8 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
         return _lif_kernel(x, beta_t, threshold_t, graded_t, mem_t, reset_mode,
                            reset_delay, spec, threads, record_mem, num_steps)
     if reason is not None:
-        warnings.warn(f"snn_ipu.ops.lif: {reason}; running the exact PyTorch reference "
-                      f"path (slower)", ReferencePathWarning, stacklevel=2)
+        warn_at_caller(f"snn_ipu.ops.lif: {reason}; running the exact PyTorch reference "
+                       f"path (slower)", ReferencePathWarning)
     spike_fn = spike_grad if spike_grad is not None else atan_spike()
     if num_steps is not None:
         x = x.expand(num_steps, *step_shape)

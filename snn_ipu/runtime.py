@@ -23,23 +23,30 @@ def num_threads(requested: Optional[int] = None) -> int:
     """Threads for one kernel call: ``requested``, else ``torch.get_num_threads()``."""
     if requested is None:
         return max(1, torch.get_num_threads())
-    if isinstance(requested, bool) or not isinstance(requested, int) or not 1 <= requested <= 1024:
+    threads = _as_int(requested)
+    if threads is None or not 1 <= threads <= 1024:
         raise ValueError(f"num_threads: expected an int from 1 to 1024, got {requested!r}")
-    return requested
+    return threads
+
+
+def _as_int(value) -> Optional[int]:
+    """``value`` as a Python int (numpy and torch integers accepted), or None
+    for anything else, bool included."""
+    import operator
+
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
 
 
 def check_num_steps(num_steps) -> int:
     """``num_steps`` as a positive Python int (numpy and torch integers
     accepted), or a ValueError naming it."""
-    import operator
-
-    if isinstance(num_steps, bool):
-        raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
-    try:
-        steps = operator.index(num_steps)
-    except TypeError:
-        raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}") from None
-    if steps < 1:
+    steps = _as_int(num_steps)
+    if steps is None or steps < 1:
         raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
     return steps
 

@@ -74,6 +74,16 @@ def _factory_name(fn: Callable) -> Optional[str]:
     return factory
 
 
+def _is_surrogate_bypass(fn: Callable) -> bool:
+    """snnTorch's surrogate_disable=True sets spike_grad to this function."""
+    try:
+        import snntorch
+    except ImportError:
+        return False
+    neuron = getattr(snntorch, "SpikingNeuron", None)
+    return neuron is not None and fn is getattr(neuron, "_surrogate_bypass", None)
+
+
 def _captured(fn: Callable) -> dict:
     code = getattr(fn, "__code__", None)
     cells = getattr(fn, "__closure__", None) or ()
@@ -124,6 +134,10 @@ def _assume_constant(fn):
 @_assume_constant
 def _resolve_constant(spike_grad):
     """(name, kernel id, a, b, None), or (None, None, 0, 0, reason)."""
+    if _is_surrogate_bypass(spike_grad):
+        return (None, None, 0.0, 0.0,
+                "surrogate_disable=True (a Heaviside spike that passes no gradient) is not "
+                "one of the surrogates the kernels cover")
     factory = _factory_name(spike_grad)
     if factory in _NOT_COVERED:
         return None, None, 0.0, 0.0, _NOT_COVERED[factory]

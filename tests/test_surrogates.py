@@ -54,6 +54,46 @@ def test_uncovered_spike_grad_takes_reference_path_with_one_warning(spike_grad, 
     close_to_round_off(g, g_r)
 
 
+def test_surrogate_disable_is_named_and_its_zero_gradient_kept():
+    """snnTorch's surrogate_disable=True sets spike_grad to its internal
+    _surrogate_bypass: the warning names the option, not the function, and
+    the spikes pass no gradient, as in snnTorch."""
+    ours = snn_ipu.nn.Leaky(beta=0.9, surrogate_disable=True)
+    cur = (torch.randn(7, 3, 5) + 0.6).requires_grad_()
+    with pytest.warns(snn_ipu.ReferencePathWarning, match="surrogate_disable=True"):
+        spk, mem = ours.forward_sequence(cur)
+    theirs = snn.Leaky(beta=0.9, surrogate_disable=True)
+    spk_r, mem_r = [], []
+    for x in cur.unbind(0):
+        s, m = theirs(x)
+        spk_r.append(s)
+        mem_r.append(m)
+    spk_r, mem_r = torch.stack(spk_r), torch.stack(mem_r)
+    assert torch.equal(spk, spk_r) and torch.equal(mem, mem_r)
+    g = torch.autograd.grad(spk.sum() + mem.sum(), cur)[0]
+    g_r = torch.autograd.grad(spk_r.sum() + mem_r.sum(), cur)[0]
+    close_to_round_off(g, g_r)
+
+
+def test_reference_path_warnings_point_at_the_users_line():
+    """Whether reached directly, through nn.Leaky or through a fused model
+    (via torch's module call), the warning names the caller's file."""
+    from torch import nn
+
+    cur = torch.rand(5, 3, 4)
+    calls = {
+        "ops.lif": lambda: snn_ipu.ops.lif(cur, 0.9, spike_grad=lambda v: (v > 0).float()),
+        "nn.Leaky": lambda: snn_ipu.nn.Leaky(beta=0.9, inhibition=True).forward_sequence(cur),
+        "fuse": lambda: snn_ipu.fuse(nn.Sequential(
+            nn.Linear(4, 4), snn.Leaky(beta=0.9, init_hidden=True, inhibition=True)))(cur),
+    }
+    for name, call in calls.items():
+        with pytest.warns(snn_ipu.ReferencePathWarning) as record:
+            call()
+        ours = [w for w in record if w.category is snn_ipu.ReferencePathWarning]
+        assert [w.filename for w in ours] == [__file__], name
+
+
 def test_stochastic_sso_takes_reference_path():
     cur = torch.randn(6, 4) + 0.5
     with pytest.warns(snn_ipu.ReferencePathWarning, match="SSO"):
