@@ -46,11 +46,24 @@ def front_end(request, monkeypatch):
     return request.param
 
 
+def _lif_node(tensor):
+    """The autograd node that made ``tensor``, past view nodes (the custom
+    op's outputs are reshaped after it)."""
+    node = tensor.grad_fn
+    while node is not None and type(node).__name__ == "ViewBackward0":
+        node = node.next_functions[0][0]
+    return type(node).__name__
+
+
 def _run(x, *args, seed=1, **kwargs):
     """ops.lif's two outputs and the input's gradient for a seeded upstream
-    gradient of both."""
+    gradient of both, after checking that the front end ops.EAGER_CUSTOM_OP
+    names made them."""
     x = x.detach().clone().requires_grad_()
     outputs = ops.lif(x, *args, **kwargs)
+    expected = ("GeneratedBackwardFor_snn_ipu_lif_forward_defaultBackward"
+                if ops.EAGER_CUSTOM_OP else "LifFunctionBackward")
+    assert _lif_node(outputs[0]) == expected
     gen = torch.Generator().manual_seed(seed)
     upstream = [torch.randn(o.shape, generator=gen).to(o.dtype) for o in outputs]
     (grad,) = torch.autograd.grad(outputs, x, upstream)
