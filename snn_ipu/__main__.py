@@ -22,9 +22,10 @@ def main(argv=None) -> int:
                 "plan": plan_cli.main}
     try:
         return handlers[args.command](args)  # argparse requires one of them
-    except _backend.HostMissing as exc:
+    except _backend.MissingDependency as exc:
         # The commands that run the host kernels ask for them first: training
-        # or timing the reference path instead would mislead.
+        # or timing the reference path instead would mislead. A dataset's
+        # package (scikit-learn, torchvision) missing ends the same way.
         print(f"python -m snn_ipu {args.command}: {exc}", file=sys.stderr)
         return 2
 

@@ -42,7 +42,12 @@ def missing_host_reason() -> str:
             f"`pip install .` from the source tree (import failed with: {_import_error})")
 
 
-class HostMissing(ImportError):
+class MissingDependency(ImportError):
+    """Something a command needs (a build, an optional package) is not
+    there; ``python -m snn_ipu`` prints the message and exits 2."""
+
+
+class HostMissing(MissingDependency):
     """The host module is not there (missing_host_reason says why)."""
 
 

@@ -20,6 +20,7 @@ import torch
 from snntorch import functional as SF
 
 from ._backend import require_host
+from ._cli import positive_int
 from ._measure import interleaved_medians
 from .bench import machine_description, print_machine, write_report
 from .models import NUM_STEPS, seed_sequential
@@ -61,12 +62,19 @@ def check_same_loss_and_gradients(seq, x, y, num_steps):
 
 
 def add_arguments(parser: argparse.ArgumentParser):
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--num-steps", type=int, default=NUM_STEPS)
-    parser.add_argument("--inputs", type=int, default=784, help="784 for MNIST's 28x28")
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--json", default="benchmarks/out/train_step.json")
+    parser.add_argument("--batch-size", type=positive_int, default=128,
+                        help="samples per training step (default %(default)s)")
+    parser.add_argument("--num-steps", type=positive_int, default=NUM_STEPS,
+                        help="time steps T (default %(default)s)")
+    parser.add_argument("--inputs", type=positive_int, default=784,
+                        help="input features, 784 for MNIST's 28x28 (default %(default)s)")
+    parser.add_argument("--repeats", type=positive_int, default=10,
+                        help="timed steps of each side, reported as their median "
+                             "(default %(default)s)")
+    parser.add_argument("--threads", type=positive_int, default=None,
+                        help="torch / kernel threads (default: torch.get_num_threads())")
+    parser.add_argument("--json", default="benchmarks/out/train_step.json",
+                        help="where to write the results as JSON (default %(default)s)")
 
 
 def main(args) -> int:

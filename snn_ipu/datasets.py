@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import torch
 
+from ._backend import MissingDependency
+
 
 class Split(NamedTuple):
     train_x: torch.Tensor
@@ -23,8 +25,8 @@ def digits(test_fraction: float = 0.2, seed: int = 0) -> Split:
     try:
         from sklearn.datasets import load_digits
     except ImportError as exc:
-        raise ImportError("the digits dataset comes with scikit-learn: "
-                          "pip install 'snn_ipu[train]' (or scikit-learn)") from exc
+        raise MissingDependency("the digits dataset comes with scikit-learn: "
+                                "pip install 'snn_ipu[train]' (or scikit-learn)") from exc
     data = load_digits()
     x = torch.tensor(data.images, dtype=torch.float32).unsqueeze(1) / 16.0
     y = torch.tensor(data.target, dtype=torch.long)
@@ -38,8 +40,8 @@ def mnist(data_dir: str) -> Split:
     try:
         from torchvision import datasets
     except ImportError as exc:
-        raise ImportError("--dataset mnist needs torchvision (pip install torchvision "
-                          "matching your torch)") from exc
+        raise MissingDependency("--dataset mnist needs torchvision (pip install torchvision "
+                                "matching your torch)") from exc
 
     def load(train):
         ds = datasets.MNIST(data_dir, train=train, download=True)

@@ -13,6 +13,7 @@ import torch
 from snntorch import functional as SF
 
 from . import datasets
+from ._backend import MissingDependency
 from .fuse import fuse
 from .models import seed_sequential
 
@@ -36,8 +37,8 @@ def main(args) -> int:
     try:
         import poptorch
     except ImportError as exc:
-        raise SystemExit("--device ipu needs PopTorch: source the Poplar SDK's enable script "
-                         f"and install its poptorch wheel ({exc})")
+        raise MissingDependency("--device ipu needs PopTorch: source the Poplar SDK's enable "
+                                f"script and install its poptorch wheel ({exc})") from exc
     if args.epochs is None:
         args.epochs = 15 if args.dataset == "digits" else 1
     data = datasets.load(args.dataset, args.data_dir)

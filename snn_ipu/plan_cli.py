@@ -37,18 +37,28 @@ def parse_shape(text: str):
     return dims
 
 
+# --dtype's spellings: bench's (torch's) names, and the C++ element types the
+# host module's plan takes, which this command took first.
+HOST_DTYPES = {"float32": "float", "float16": "half", "float": "float", "half": "half"}
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shape", type=parse_shape, required=True, metavar="T,B,N",
                         help="the layer's [T, ...] shape, e.g. 25,128,1000")
-    parser.add_argument("--dtype", choices=("float", "half"), default="float",
-                        help="element type of the current and spikes (default float)")
+    parser.add_argument("--dtype", choices=tuple(HOST_DTYPES), default="float32",
+                        help="element type of the current and spikes: float32 or float16, "
+                             "as bench spells them (float and half, the C++ names, also "
+                             "work; default %(default)s)")
 
 
 def plan_layer(shape, dtype: str):
-    """The GC200 plan of a ``[T, ...]`` layer (raises ValueError naming the limit)."""
+    """The GC200 plan of a ``[T, ...]`` layer (raises ValueError naming the
+    limit); ``dtype`` in either spelling of HOST_DTYPES (or another type the
+    host module plans, such as "double")."""
     host = require_host()
     steps, neurons = shape[0], math.prod(shape[1:])
-    return host.plan(steps, neurons, dtype, chunk_neurons=IPU_CHUNK_NEURONS, **GC200)
+    return host.plan(steps, neurons, HOST_DTYPES.get(dtype, dtype),
+                     chunk_neurons=IPU_CHUNK_NEURONS, **GC200)
 
 
 def _per_tile(nbytes: int, limit: int) -> str:

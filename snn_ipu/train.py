@@ -18,6 +18,7 @@ from snntorch import functional as SF
 
 from . import datasets
 from ._backend import require_host
+from ._cli import positive_int
 from ._measure import Progress
 from .fuse import fuse
 from .models import NUM_STEPS, SeedTutorialNet, seed_sequential
@@ -104,18 +105,27 @@ def accuracy(runner, x, y, batch_size=512):
 
 def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--dataset", choices=["digits", "mnist"], default="digits",
-                        help="digits: scikit-learn's 8x8 digits (offline); mnist: torchvision")
-    parser.add_argument("--data-dir", default="data", help="where MNIST is (or goes)")
-    parser.add_argument("--epochs", type=int, default=None,
+                        help="digits: scikit-learn's 8x8 digits (offline); mnist: torchvision "
+                             "(default %(default)s)")
+    parser.add_argument("--data-dir", default="data",
+                        help="where MNIST is (or goes) (default %(default)s)")
+    parser.add_argument("--epochs", type=positive_int, default=None,
                         help="default: 15 for digits, 1 for mnist")
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--num-steps", type=int, default=NUM_STEPS)
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=None, help="torch / kernel threads")
+    parser.add_argument("--batch-size", type=positive_int, default=128,
+                        help="samples per training step (default %(default)s)")
+    parser.add_argument("--num-steps", type=positive_int, default=NUM_STEPS,
+                        help="time steps T (default %(default)s)")
+    parser.add_argument("--lr", type=float, default=1e-3,
+                        help="Adam's learning rate (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the initial weights and the batch order "
+                             "(default %(default)s)")
+    parser.add_argument("--threads", type=positive_int, default=None,
+                        help="torch / kernel threads (default: torch.get_num_threads())")
     parser.add_argument("--compare", action="store_true",
                         help="also train the snnTorch tutorial model side by side")
-    parser.add_argument("--device", choices=["cpu", "ipu"], default="cpu")
+    parser.add_argument("--device", choices=["cpu", "ipu"], default="cpu",
+                        help="cpu, or ipu through PopTorch (default %(default)s)")
 
 
 def main(args) -> int:

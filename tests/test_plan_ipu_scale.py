@@ -101,6 +101,14 @@ def test_plan_command_half(capsys):
     assert "half" in out and "aligned to 4 neurons" in out
 
 
+@pytest.mark.parametrize("dtype,grain", [("float16", 4), ("half", 4), ("float32", 2),
+                                         ("float", 2)])
+def test_plan_command_takes_bench_and_host_dtype_names(dtype, grain, capsys):
+    # bench's --dtype spellings (float32, float16) and the old ones alike.
+    assert cli_main(["plan", "--shape", "25,128,1000", "--dtype", dtype]) == 0
+    assert f"aligned to {grain} neurons" in capsys.readouterr().out
+
+
 def test_plan_command_names_the_limit_that_does_not_fit(capsys):
     assert cli_main(["plan", "--shape", "419,128,1000"]) == 2
     captured = capsys.readouterr()

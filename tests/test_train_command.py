@@ -95,5 +95,36 @@ def test_only_the_commands_that_run_host_kernels_need_them(monkeypatch, capsys):
     assert "python -m snn_ipu bench: snn_ipu:" in capsys.readouterr().err
     if importlib.util.find_spec("poptorch") is not None:
         return  # with PopTorch it would train on the IPU: the bench half is the test
-    with pytest.raises(SystemExit, match="--device ipu needs PopTorch"):
-        cli.main(["train", "--device", "ipu", "--epochs", "1"])
+    assert cli.main(["train", "--device", "ipu", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("python -m snn_ipu train: --device ipu needs PopTorch"), err
+
+
+@pytest.mark.parametrize("argv,option,expected", [
+    (["--epochs", "0"], "--epochs", "expected an integer >= 1"),
+    (["--batch-size", "0", "--epochs", "1"], "--batch-size", "expected an integer >= 1"),
+    (["--num-steps", "0", "--epochs", "1"], "--num-steps", "expected an integer >= 1"),
+    (["--threads", "0", "--epochs", "1"], "--threads", "expected an integer >= 1"),
+    (["--epochs", "1.5"], "--epochs", "expected an integer >= 1"),
+])
+def test_bad_train_options_are_usage_errors_naming_the_option(argv, option, expected, capsys):
+    from snn_ipu.__main__ import main as cli_main
+
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["train"] + argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"argument {option}: {expected}" in err, err
+
+
+def test_mnist_without_torchvision_is_a_one_line_error(monkeypatch, capsys, tmp_path):
+    # As without PopTorch for --device ipu: a message, not a traceback.
+    from snn_ipu.__main__ import main as cli_main
+
+    monkeypatch.setitem(sys.modules, "torchvision", None)  # import fails
+    assert cli_main(["train", "--dataset", "mnist", "--epochs", "1",
+                     "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("python -m snn_ipu train: --dataset mnist needs torchvision"), err
+    assert len(err.strip().splitlines()) == 1, err
