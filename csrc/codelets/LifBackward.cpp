@@ -96,8 +96,11 @@ private:
     loadChunkParams(decay, threshold, graded, first, count, b, th, g);
     for (unsigned v = 0; v < count; ++v)
       u0[v] = memInit[first + v];
-    // memRecord[t*width + v] = U_t; with reset_delay=False, preRecord = V_t.
-    S *preRecord = memRecord + std::size_t(numSteps) * width;
+    // memRecord[t*width + v] = U_t; with reset_delay=False (two planes), the
+    // second plane, preRecord, holds V_t. With one plane it is not formed:
+    // the scratch ends where it would start.
+    S *preRecord =
+        kPlanes == 2 ? memRecord + std::size_t(numSteps) * width : memRecord;
 
     // Recompute the chunk's states.
     S u[W];
@@ -106,7 +109,7 @@ private:
     for (unsigned t = 0; t < numSteps; ++t) {
       const auto in = current[t];
       S *memRow = memRecord + std::size_t(t) * width;
-      S *preRow = preRecord + std::size_t(t) * width;
+      S *preRow = preRecord + std::size_t(t) * width; // memRow with one plane
       S converted[W];
       const S *x = runAsState<S>(in, first, count, converted);
       // The input row kTouchAheadSteps steps on (the last one near the end).
@@ -147,8 +150,7 @@ private:
         const S *gs = runAsState<S>(gradSpikes[t], first, count, gsBuffer);
         const S *gm = runAsState<S>(gradMem[t], first, count, gmBuffer);
         const S *prevRow = t > 0 ? memRecord + std::size_t(t - 1) * width : u0;
-        const S *preRow =
-            (kPlanes == 2 ? preRecord : memRecord) + std::size_t(t) * width;
+        const S *preRow = preRecord + std::size_t(t) * width;
         // The rows kTouchAheadSteps steps back (the first step's near t = 0).
         const unsigned prev = t >= kTouchAheadSteps ? t - kTouchAheadSteps : 0;
         const auto prevGradSpikes = gradSpikes[prev];

@@ -184,6 +184,9 @@ void expandLinearUpstream(const LifBackwardArgs &a, std::uint64_t begin,
 // The per-thread buffers of the Linear path: kept across calls, since
 // allocating them per item would pay the page faults of fresh memory every
 // time, but freed after an item that needed more than kKeepBytes (long T).
+// Unlike runBackward's scratch they outlive the call, so they are not pool
+// buffers and runtime.cache_stats() does not count them (at most kKeepBytes
+// per thread between calls).
 struct ThroughLinearBuffers {
   std::vector<float> upstream; // T x block of upstream spike gradient
   std::vector<float> scratch;  // one vertex's recomputed membranes

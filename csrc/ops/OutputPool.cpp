@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 
+#include <exception>
 #include <map>
 #include <mutex>
 #include <new>
@@ -98,9 +99,9 @@ using Unmaps = std::vector<std::pair<void *, std::size_t>>;
 
 // Over the limit: drop the largest cached buffers first, which frees the most
 // memory for the fewest future misses. Called with the mutex held; the caller
-// unmaps after releasing it.
-Unmaps trimLocked() {
-  Unmaps unmap;
+// unmaps what it adds to `unmap` after releasing it (also when this throws:
+// a buffer leaves the cache only once it is in `unmap`).
+void trimLocked(Unmaps &unmap) {
   while (gPool->stats.cachedBytes > gPool->stats.limitBytes &&
          !gPool->cached.empty()) {
     auto largest = std::prev(gPool->cached.end());
@@ -108,7 +109,6 @@ Unmaps trimLocked() {
     gPool->stats.cachedBytes -= largest->first;
     gPool->cached.erase(largest);
   }
-  return unmap;
 }
 
 void unmapAll(const Unmaps &unmap) {
@@ -117,15 +117,25 @@ void unmapAll(const Unmaps &unmap) {
 }
 } // namespace
 
-void poolRelease(void *buffer, std::size_t capacity) {
+void poolRelease(void *buffer, std::size_t capacity) noexcept {
   Unmaps unmap;
+  bool cached = false;
   {
     std::lock_guard<std::mutex> lock(gPool->mutex);
     gPool->stats.inUseBytes -= capacity;
-    gPool->cached.emplace(capacity, buffer);
-    gPool->stats.cachedBytes += capacity;
-    unmap = trimLocked();
+    try {
+      gPool->cached.emplace(capacity, buffer);
+      cached = true;
+      gPool->stats.cachedBytes += capacity;
+      trimLocked(unmap);
+    } catch (...) {
+      // No memory for a map node or for the list of buffers to unmap: an
+      // uncached buffer is unmapped below, and so is what trimLocked took
+      // out of the cache before it failed; the rest stays cached.
+    }
   }
+  if (!cached)
+    munmap(buffer, capacity);
   unmapAll(unmap);
 }
 
@@ -142,12 +152,19 @@ void poolEmptyCache() {
 
 void poolSetLimit(std::uint64_t bytes) {
   Unmaps unmap;
+  std::exception_ptr error; // rethrown once what was trimmed is unmapped
   {
     std::lock_guard<std::mutex> lock(gPool->mutex);
     gPool->stats.limitBytes = bytes;
-    unmap = trimLocked();
+    try {
+      trimLocked(unmap);
+    } catch (...) {
+      error = std::current_exception();
+    }
   }
   unmapAll(unmap);
+  if (error)
+    std::rethrow_exception(error);
 }
 
 void poolResetPeak() {

@@ -25,8 +25,9 @@ struct OutputPoolStats {
 // A buffer of at least `bytes` (rounded up to 64 KiB), 2 MiB aligned.
 // Throws std::bad_alloc.
 void *poolAllocate(std::size_t bytes, std::size_t *capacity);
-// Gives a buffer back; it is cached, or unmapped if the cache is full.
-void poolRelease(void *buffer, std::size_t capacity);
+// Gives a buffer back; it is cached, or unmapped if the cache is full (or
+// if caching it fails: it never throws, as destructors call it).
+void poolRelease(void *buffer, std::size_t capacity) noexcept;
 // Unmaps every cached buffer.
 void poolEmptyCache();
 void poolSetLimit(std::uint64_t bytes);
@@ -40,7 +41,7 @@ OutputPoolStats poolStats();
 // call), reused instead of mapped and faulted in on every call.
 class PoolBuffer {
 public:
-  explicit PoolBuffer(std::size_t bytes) : data_(poolAllocate(bytes, &capacity_)) {}
+  explicit PoolBuffer(std::size_t bytes) { data_ = poolAllocate(bytes, &capacity_); }
   ~PoolBuffer() { poolRelease(data_, capacity_); }
   PoolBuffer(const PoolBuffer &) = delete;
   PoolBuffer &operator=(const PoolBuffer &) = delete;
@@ -49,7 +50,7 @@ public:
 
 private:
   std::size_t capacity_ = 0;
-  void *data_;
+  void *data_ = nullptr;
 };
 
 } // namespace snn_ipu

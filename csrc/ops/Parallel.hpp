@@ -33,18 +33,19 @@ void parallelFor(std::size_t count, unsigned numThreads,
 
 // Auto (the default) prefers OpenMp when available. Forcing OpenMp where no
 // OpenMP runtime is loaded throws std::runtime_error.
+void setThreadingBackend(ThreadingBackend backend);
+// What parallelFor uses now: "openmp (<library>)" or "pool".
+std::string threadingBackendDescription();
+
 // How many parallelFor calls ran where, since the process started: on the
 // calling thread alone (one thread or one item), on torch's OpenMP team, or
-// on snn_ipu's own pool. For tests that must know which path ran.
+// on snn_ipu's own pool. For tests that must know which path ran (counts
+// are process-wide: concurrent callers add to them too).
 struct ParallelRunCounts {
   std::uint64_t serial = 0;
   std::uint64_t openMp = 0;
   std::uint64_t pool = 0;
 };
 ParallelRunCounts parallelRunCounts();
-
-void setThreadingBackend(ThreadingBackend backend);
-// What parallelFor uses now: "openmp (<library>)" or "pool".
-std::string threadingBackendDescription();
 
 } // namespace snn_ipu
