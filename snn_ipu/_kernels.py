@@ -196,8 +196,11 @@ def param_tensors(params, current, shape=()):
     over a step) and the custom op's schema (``(1,)``, one value for all
     neurons)."""
     state = state_dtype(current)
+    # torch.tensor, not torch.full: a number beyond the dtype's range becomes
+    # inf (as in snnTorch, and as the kernels round it), where torch.full
+    # raises.
     return tuple(p if isinstance(p, torch.Tensor)
-                 else torch.full(shape, p, dtype=state, device=current.device)
+                 else torch.tensor(p, dtype=state, device=current.device).reshape(shape)
                  for p in params)
 
 

@@ -12,6 +12,7 @@ gradients of tensor parameters mixed with numbers, against snnTorch; output
 shapes and the eager autograd node; lif_linear with numbers and mem=None.
 """
 import pytest
+import snntorch as snn
 import torch
 import torch.nn.functional as F
 
@@ -101,7 +102,7 @@ def test_missing_membrane_equals_zero_membrane(front_end, dtype, record_mem, sta
 
 @pytest.mark.parametrize("reset", ["subtract", "zero", "none"])
 @pytest.mark.parametrize("dtype", DTYPES[:2], ids=_dtype_id)
-def test_threshold_beyond_float32_is_infinite(dtype, reset):
+def test_threshold_beyond_float32_is_infinite(dtype, reset, front_end):
     # 1e39 rounds to inf in float32 (the state dtype of float16 too). With
     # subtract reset snnTorch's membrane is NaN (0 * inf): a threshold
     # clamped to FLT_MAX instead would leave it finite.
@@ -110,6 +111,25 @@ def test_threshold_beyond_float32_is_infinite(dtype, reset):
     want = _run(x, 0.9, torch.tensor(float("inf")), reset_mechanism=reset)
     assert not got[0].any()
     _assert_same(got, want)
+
+
+@pytest.mark.parametrize("name,value", [("threshold", 1e40), ("graded_spikes_factor", 2.0 ** 200),
+                                        ("beta", 3.4028235e38)])
+def test_numbers_beyond_float32_on_the_reference_path(name, value):
+    """The reference path (here for a surrogate the kernels do not cover)
+    makes numbers into tensors: beyond float32's range they are inf, as
+    snnTorch's own tensors of them are, not an error."""
+    x = _current(SHAPE, torch.float32, seed=4) * 4
+    kwargs = {"beta": 0.9, name: value}
+    beta = kwargs.pop("beta")
+    spike_grad = snn.surrogate.custom_surrogate(lambda input_, grad, spikes: grad)
+    with pytest.warns(ops.ReferencePathWarning):
+        spk, mem = ops.lif(x, beta, spike_grad=spike_grad, **kwargs)
+    as_tensors = {k: torch.tensor(v, dtype=torch.float32) for k, v in kwargs.items()}
+    beta_t = torch.tensor(beta, dtype=torch.float32) if name == "beta" else beta
+    with pytest.warns(ops.ReferencePathWarning):
+        spk_t, mem_t = ops.lif(x, beta_t, spike_grad=spike_grad, **as_tensors)
+    _assert_same([spk, mem], [spk_t, mem_t])
 
 
 def test_threshold_1e39_stays_finite_in_float64():
