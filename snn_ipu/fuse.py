@@ -193,13 +193,15 @@ def _has_hooks(layer: nn.Module) -> bool:
 def _check_leaky_hooks(index: int, layer: snn.Leaky) -> None:
     """A fused Leaky is never called as a module: hooks on it would silently
     not run, so they are refused; hooks on every module still run for the
-    other layers, so they get a warning."""
+    other layers, so they get a warning (in eager calls)."""
     if _has_own_hooks(layer):
         raise RuntimeError(
             f"fuse: layer {index} (Leaky) has forward or backward hooks; a fused Leaky runs "
             f"all time steps in one kernel call and is never called as a module, so they "
             f"would not run. Remove them, or run the model step by step")
-    if _has_global_hooks():
+    # Not while torch.compile traces (it cannot trace the stack walk that
+    # names the user's line): eager calls of the same model warn.
+    if _has_global_hooks() and not runtime.compiling():
         warn_at_caller(f"fuse: layer {index} (Leaky) runs fused, so the hooks registered for "
                        f"every module are not called for it", UserWarning)
 

@@ -51,6 +51,34 @@ def test_fused_model_compiles_without_graph_breaks_and_matches_eager(monkeypatch
         assert torch.equal(a, b)
 
 
+def test_fused_model_compiles_with_hooks_on_every_module(monkeypatch):
+    # Profilers register hooks for every module. Eager calls of a fused model
+    # then warn that its Leaky layers skip them; the warning names the
+    # user's line by walking the stack, which torch.compile cannot trace, so
+    # it is left out while compiling: the model must still compile whole.
+    from torch.nn.modules.module import register_module_forward_hook
+
+    monkeypatch.setattr(snn_ipu.ops, "LIF_LINEAR_MAX_OUTPUTS", 0)
+    fused = snn_ipu.fuse(_model())
+    x = torch.rand(8, 1, 8, 8)
+
+    def step(x):
+        snn.Leaky.reset_hidden()
+        spk, mem = fused(x, num_steps=4)
+        return spk.sum() + mem.pow(2).mean()
+
+    seen = []
+    handle = register_module_forward_hook(lambda module, inputs, output: seen.append(module))
+    try:
+        with pytest.warns(UserWarning, match="hooks registered for every module"):
+            eager = step(x)
+        out = torch.compile(step, fullgraph=True, backend="aot_eager")(x)
+    finally:
+        handle.remove()
+    assert torch.equal(out, eager)
+    assert any(isinstance(m, nn.Linear) for m in seen)
+
+
 def test_ops_lif_under_compile_with_time_varying_input():
     x = torch.randn(7, 4, 5, requires_grad=True)
     beta = torch.rand(5, requires_grad=True)

@@ -207,6 +207,20 @@ def test_batch_norm_without_running_statistics_normalises_per_step(num_steps):
     _compare(model, x, num_steps=num_steps, bitwise=False)
 
 
+def test_batch_norm_in_training_without_running_statistics_is_hoisted_exactly():
+    """Batch statistics of a static input are the same at every step, and
+    without running statistics nothing is updated per step: the layers
+    before the first Leaky may run once."""
+    torch.manual_seed(8)
+    model = nn.Sequential(nn.Linear(4, 6, bias=False), nn.BatchNorm1d(6, track_running_stats=False),
+                          snn.Leaky(beta=0.9, init_hidden=True, output=True))
+    calls = []
+    model[1].register_forward_hook(lambda module, inputs, output: calls.append(1))
+    _compare(model, torch.rand(5, 4) * 2, num_steps=T, bitwise=False)
+    # Hoisted: the fused model called the batch norm once, the step loop T times.
+    assert len(calls) == 1 + T
+
+
 def test_batch_norm_nested_in_a_block_runs_per_step():
     torch.manual_seed(7)
     model = nn.Sequential(nn.Linear(4, 6), snn.Leaky(beta=0.9, init_hidden=True),
