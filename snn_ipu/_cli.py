@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import argparse
 
+from .runtime import MAX_THREADS
 
-def _int_at_least(text: str, minimum: int) -> int:
+
+def _int_in(text: str, minimum: int, maximum=None) -> int:
     try:
         value = int(text)
     except ValueError:
         value = None
-    if value is None or value < minimum:
-        raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}")
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        expected = (f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}")
+        raise argparse.ArgumentTypeError(f"expected an integer {expected}, got {text!r}")
     return value
+
+
+def _int_at_least(text: str, minimum: int) -> int:
+    return _int_in(text, minimum)
 
 
 def positive_int(text: str) -> int:
@@ -27,3 +34,8 @@ def positive_int(text: str) -> int:
 def non_negative_int(text: str) -> int:
     """A count that may be 0 (--warmup)."""
     return _int_at_least(text, 0)
+
+
+def thread_count(text: str) -> int:
+    """--threads: 1 to runtime.MAX_THREADS, what a kernel call takes."""
+    return _int_in(text, 1, MAX_THREADS)

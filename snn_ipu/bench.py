@@ -26,7 +26,7 @@ import torch
 
 from . import _baselines
 from ._backend import require_host
-from ._cli import non_negative_int, positive_int
+from ._cli import non_negative_int, positive_int, thread_count
 from ._measure import CopyProbe, Progress, interleaved_medians, peak_tensor_bytes
 
 DEFAULT_SHAPES = "25,128,1000;100,64,4096"
@@ -275,7 +275,7 @@ def add_arguments(parser: argparse.ArgumentParser):
                         help="timed runs per case, reported as their median (default %(default)s)")
     parser.add_argument("--warmup", type=non_negative_int, default=1,
                         help="untimed runs first (default %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=None,
+    parser.add_argument("--threads", type=thread_count, default=None,
                         help="threads for torch and snn_ipu (default: torch.get_num_threads())")
     parser.add_argument("--dtype", choices=["float32", "float16"], default="float32",
                         help="element type of the current (default %(default)s)")

@@ -20,7 +20,7 @@ import torch
 from snntorch import functional as SF
 
 from ._backend import require_host
-from ._cli import positive_int
+from ._cli import positive_int, thread_count
 from ._measure import interleaved_medians
 from .bench import machine_description, print_machine, write_report
 from .models import NUM_STEPS, seed_sequential
@@ -71,7 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--repeats", type=positive_int, default=10,
                         help="timed steps of each side, reported as their median "
                              "(default %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=None,
+    parser.add_argument("--threads", type=thread_count, default=None,
                         help="torch / kernel threads (default: torch.get_num_threads())")
     parser.add_argument("--json", default="benchmarks/out/train_step.json",
                         help="where to write the results as JSON (default %(default)s)")

@@ -19,13 +19,17 @@ _debug = os.environ.get("SNN_IPU_DEBUG", "") not in ("", "0")
 _seeds = itertools.count(1)
 
 
+MAX_THREADS = 1024  # the most threads one kernel call takes
+
+
 def num_threads(requested: Optional[int] = None) -> int:
     """Threads for one kernel call: ``requested``, else ``torch.get_num_threads()``."""
     if requested is None:
         return max(1, torch.get_num_threads())
     threads = _as_int(requested)
-    if threads is None or not 1 <= threads <= 1024:
-        raise ValueError(f"num_threads: expected an int from 1 to 1024, got {requested!r}")
+    if threads is None or not 1 <= threads <= MAX_THREADS:
+        raise ValueError(f"num_threads: expected an int from 1 to {MAX_THREADS}, "
+                         f"got {requested!r}")
     return threads
 
 
@@ -34,8 +38,8 @@ def _as_int(value) -> Optional[int]:
     for anything else, bool included."""
     import operator
 
-    if isinstance(value, bool):
-        return None
+    if isinstance(value, bool) or getattr(value, "dtype", None) in (torch.bool, bool):
+        return None  # Python, torch and numpy booleans are not counts
     try:
         return operator.index(value)
     except TypeError:
@@ -148,7 +152,9 @@ def set_cache_limit(num_bytes: int) -> None:
 def cache_stats() -> dict:
     """in_use_bytes, peak_in_use_bytes, cached_bytes and limit_bytes of the
     output pool, which holds the outputs of 4 MiB or more and the backward's
-    scratch (zeros where the host backend is not built)."""
+    working buffers (its scratch and an initial-membrane gradient nobody
+    asked for; not the per-thread buffers of ops.lif_linear's backward),
+    zeros where the host backend is not built."""
     if _host is None:
         return {"in_use_bytes": 0, "peak_in_use_bytes": 0, "cached_bytes": 0, "limit_bytes": 0}
     return dict(_host.pool_stats())

@@ -18,7 +18,7 @@ from snntorch import functional as SF
 
 from . import datasets
 from ._backend import require_host
-from ._cli import positive_int
+from ._cli import positive_int, thread_count
 from ._measure import Progress
 from .fuse import fuse
 from .models import NUM_STEPS, SeedTutorialNet, seed_sequential
@@ -120,7 +120,7 @@ def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the initial weights and the batch order "
                              "(default %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=None,
+    parser.add_argument("--threads", type=thread_count, default=None,
                         help="torch / kernel threads (default: torch.get_num_threads())")
     parser.add_argument("--compare", action="store_true",
                         help="also train the snnTorch tutorial model side by side")

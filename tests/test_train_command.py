@@ -104,7 +104,8 @@ def test_only_the_commands_that_run_host_kernels_need_them(monkeypatch, capsys):
     (["--epochs", "0"], "--epochs", "expected an integer >= 1"),
     (["--batch-size", "0", "--epochs", "1"], "--batch-size", "expected an integer >= 1"),
     (["--num-steps", "0", "--epochs", "1"], "--num-steps", "expected an integer >= 1"),
-    (["--threads", "0", "--epochs", "1"], "--threads", "expected an integer >= 1"),
+    (["--threads", "0", "--epochs", "1"], "--threads", "expected an integer from 1 to 1024"),
+    (["--threads", "1025", "--epochs", "1"], "--threads", "expected an integer from 1 to 1024"),
     (["--epochs", "1.5"], "--epochs", "expected an integer >= 1"),
 ])
 def test_bad_train_options_are_usage_errors_naming_the_option(argv, option, expected, capsys):

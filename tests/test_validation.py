@@ -93,7 +93,8 @@ def test_spike_grad_not_callable():
         lif(torch.zeros(2, 3), 0.9, spike_grad=2.0)
 
 
-@pytest.mark.parametrize("n", [0, -1, 2000, 1.5, True, "2", torch.tensor(2.0)])
+@pytest.mark.parametrize("n", [0, -1, 2000, 1.5, True, "2", torch.tensor(2.0),
+                               torch.tensor(True), np.True_])
 def test_bad_num_threads(n):
     with pytest.raises(ValueError, match="num_threads"):
         lif(torch.zeros(2, 3), 0.9, num_threads=n)
@@ -101,9 +102,14 @@ def test_bad_num_threads(n):
 
 @pytest.mark.parametrize("n", [np.int64(2), torch.tensor(2)])
 def test_numpy_and_torch_integers_are_thread_counts(n):
-    cur = torch.randn(4, 3, 5)
-    assert all(torch.equal(a, b) for a, b in zip(lif(cur, 0.9, num_threads=n),
-                                                 lif(cur, 0.9, num_threads=2)))
+    cur = torch.randn(4, 3, 64)  # 2 tiles of 6 workers with 2 threads
+    before = _host.run_counts()
+    outputs = lif(cur, 0.9, num_threads=n)
+    after = _host.run_counts()
+    # Two threads ran (a team or the pool), not the calling thread alone.
+    assert after["serial"] == before["serial"]
+    assert (after["openmp"] + after["pool"]) - (before["openmp"] + before["pool"]) == 1
+    assert all(torch.equal(a, b) for a, b in zip(outputs, lif(cur, 0.9, num_threads=1)))
 
 
 def test_zero_size_step_gives_empty_outputs_and_grads():
