@@ -38,8 +38,12 @@ def _as_int(value) -> Optional[int]:
     for anything else, bool included."""
     import operator
 
-    if isinstance(value, bool) or getattr(value, "dtype", None) in (torch.bool, bool):
-        return None  # Python, torch and numpy booleans are not counts
+    # Python and torch booleans are not counts (operator.index refuses
+    # numpy's). No getattr: torch.compile passes a dynamic count as a
+    # SymInt, on which it cannot trace one.
+    if isinstance(value, bool) or (isinstance(value, torch.Tensor)
+                                   and value.dtype == torch.bool):
+        return None
     try:
         return operator.index(value)
     except TypeError:

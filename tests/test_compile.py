@@ -22,20 +22,26 @@ def _model():
                                    spike_grad=snn.surrogate.sigmoid(slope=5)))
 
 
-def test_fused_model_compiles_without_graph_breaks_and_matches_eager(monkeypatch):
+def _fused_step(monkeypatch, num_steps):
+    """The fused model, and a loss step over a static input for it."""
     # Under torch.compile fuse runs the Leaky and the Linear after it as two
     # calls (ops.lif_linear steps aside); eager must too for a bitwise
     # comparison (the fold itself is compared with two calls in
     # test_lif_linear.py, to round-off).
     monkeypatch.setattr(snn_ipu.ops, "LIF_LINEAR_MAX_OUTPUTS", 0)
     fused = snn_ipu.fuse(_model())
-    x = torch.rand(8, 1, 8, 8)
 
     def step(x):
         snn.Leaky.reset_hidden()
-        spk, mem = fused(x, num_steps=6)
+        spk, mem = fused(x, num_steps=num_steps)
         return spk.sum() + mem.pow(2).mean()
 
+    return fused, step
+
+
+def test_fused_model_compiles_without_graph_breaks_and_matches_eager(monkeypatch):
+    fused, step = _fused_step(monkeypatch, num_steps=6)
+    x = torch.rand(8, 1, 8, 8)
     eager = step(x)
     grads = torch.autograd.grad(eager, list(fused.parameters()))
     explanation = torch._dynamo.explain(step)(x)
@@ -58,15 +64,8 @@ def test_fused_model_compiles_with_hooks_on_every_module(monkeypatch):
     # it is left out while compiling: the model must still compile whole.
     from torch.nn.modules.module import register_module_forward_hook
 
-    monkeypatch.setattr(snn_ipu.ops, "LIF_LINEAR_MAX_OUTPUTS", 0)
-    fused = snn_ipu.fuse(_model())
+    _, step = _fused_step(monkeypatch, num_steps=4)
     x = torch.rand(8, 1, 8, 8)
-
-    def step(x):
-        snn.Leaky.reset_hidden()
-        spk, mem = fused(x, num_steps=4)
-        return spk.sum() + mem.pow(2).mean()
-
     seen = []
     handle = register_module_forward_hook(lambda module, inputs, output: seen.append(module))
     try:
@@ -77,6 +76,22 @@ def test_fused_model_compiles_with_hooks_on_every_module(monkeypatch):
         handle.remove()
     assert torch.equal(out, eager)
     assert any(isinstance(m, nn.Linear) for m in seen)
+
+
+def test_fused_model_compiles_with_a_changing_num_steps(monkeypatch):
+    # The second count makes torch.compile recompile with num_steps as a
+    # symbolic int: its checks must be traceable on one (no getattr).
+    fused, _ = _fused_step(monkeypatch, num_steps=None)
+    x = torch.rand(8, 1, 8, 8)
+
+    def f(x, num_steps):
+        snn.Leaky.reset_hidden()
+        spk, mem = fused(x, num_steps=num_steps)
+        return spk.sum() + mem.pow(2).mean()
+
+    compiled = torch.compile(f, fullgraph=True, backend="aot_eager")
+    for num_steps in (4, 6, 5):
+        assert torch.equal(compiled(x, num_steps), f(x, num_steps))
 
 
 def test_ops_lif_under_compile_with_time_varying_input():
