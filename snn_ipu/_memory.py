@@ -75,15 +75,20 @@ def _cgroup_available() -> Optional[int]:
     return None
 
 
+def _system_bytes() -> Optional[int]:
+    """What the system (and the memory cgroup) can still provide, or None
+    where unknown."""
+    known = [b for b in (_meminfo_available(), _cgroup_available()) if b is not None]
+    return min(known) if known else None
+
+
 def available_bytes() -> Optional[int]:
     """Bytes a new allocation can still get, or None where unknown: what the
-    system can provide plus the output pool's cached buffers, which new
-    outputs reuse."""
-    known = [b for b in (_meminfo_available(), _cgroup_available()) if b is not None]
-    if not known:
-        return None
-
-    return min(known) + runtime.cache_stats()["cached_bytes"]
+    system can provide plus the output pool's cached buffers (require frees
+    them when a call needs their room: the pool reuses only buffers of the
+    very size asked for)."""
+    system = _system_bytes()
+    return None if system is None else system + runtime.cache_stats()["cached_bytes"]
 
 
 def format_bytes(n: int) -> str:
@@ -102,11 +107,20 @@ def require(nbytes: int, what) -> None:
     if nbytes < CHECK_MIN_BYTES or runtime.compiling():
         return
     available = available_bytes()
-    if available is not None and nbytes > available:
-        if callable(what):
-            what = what()
-        raise MemoryError(
-            f"snn_ipu.ops.lif: {what} needs {format_bytes(nbytes)}, but only "
-            f"{format_bytes(available)} of memory is available (MemAvailable + "
-            f"SwapFree, and the memory cgroup's headroom), so the call was refused "
-            f"before allocating. Use fewer time steps or neurons per call.")
+    if available is None:
+        return
+    if nbytes <= available:
+        cached = runtime.cache_stats()["cached_bytes"]
+        if cached and nbytes > available - cached:
+            # It fits only in the room the pool's cached buffers hold, which
+            # this call's buffers reuse only where the sizes match: free them.
+            runtime.empty_cache()
+        return
+    if callable(what):
+        what = what()
+    raise MemoryError(
+        f"snn_ipu.ops.lif: {what} needs {format_bytes(nbytes)}, but only "
+        f"{format_bytes(available)} of memory is available (MemAvailable + "
+        f"SwapFree, and the memory cgroup's headroom, plus snn_ipu's cached "
+        f"buffers), so the call was refused before allocating. Use fewer time "
+        f"steps or neurons per call.")

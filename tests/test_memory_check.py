@@ -50,6 +50,34 @@ def test_fitting_request_runs_on_the_small_machine(small_machine):
     assert spk.shape == mem.shape == cur.shape
 
 
+def test_room_held_by_cached_buffers_is_freed_when_a_call_needs_it(monkeypatch):
+    """The pool reuses a cached buffer only for an output of its very size,
+    so a call that fits only in the room cached buffers hold gets it by
+    freeing them; one that fits without them leaves the cache alone."""
+    import gc
+
+    from snn_ipu import runtime
+
+    gc.collect()
+    runtime.empty_cache()
+    spk, _ = lif(torch.zeros(8, 1 << 20), 0.9, record_mem=False)  # a 32 MiB output
+    del spk
+    gc.collect()
+    cached = runtime.cache_stats()["cached_bytes"]
+    assert cached >= 32 << 20
+    monkeypatch.setattr(_memory, "_system_bytes", lambda: 50 << 20)
+    _memory.require(70 << 20, "a call of 70 MiB")  # fits in 50 MiB + the cache
+    assert runtime.cache_stats()["cached_bytes"] == 0
+    with pytest.raises(MemoryError, match="a call of 90 MiB"):
+        _memory.require(90 << 20, "a call of 90 MiB")  # does not: refused
+    spk, _ = lif(torch.zeros(8, 1 << 20), 0.9, record_mem=False)
+    del spk
+    gc.collect()
+    monkeypatch.setattr(_memory, "_system_bytes", lambda: 80 << 20)
+    _memory.require(70 << 20, "a call of 70 MiB")  # fits without the cache: kept
+    assert runtime.cache_stats()["cached_bytes"] >= 32 << 20
+
+
 def test_backward_is_checked_too(monkeypatch):
     cur = torch.randn(50, 1000, requires_grad=True)
     spk, mem = lif(cur, 0.9)
