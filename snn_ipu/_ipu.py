@@ -33,9 +33,9 @@ OUTPUTS = ("spikes", "mem", "mem_final")
 
 LIBRARY_NAME = "libsnn_ipu_popart.so"
 CODELETS_NAME = "snn_ipu_codelets.gp"
-# Set by the Poplar SDK's enable script; the IPU backend is built only when it
-# was set during `pip install .`.
-SDK_VARIABLE = "POPLAR_SDK_ENABLED"
+# How the build finds the SDK (CMakeLists.txt): popc on PATH and the poplar
+# and popart CMake packages, both of which the SDK's enable script provides.
+SDK_HINT = "source <sdk>/enable, which puts popc and the Poplar and PopART packages in reach"
 
 _library = None
 
@@ -50,9 +50,8 @@ def build_status() -> Tuple[bool, Optional[str]]:
                if not library_path().with_name(name).exists()]
     if not missing:
         return True, None
-    return False, (f"{' and '.join(missing)} not built: the Poplar SDK was not enabled when "
-                   f"snn_ipu was installed (source <sdk>/enable, which sets {SDK_VARIABLE}, "
-                   f"then `pip install .` again)")
+    return False, (f"{' and '.join(missing)} not built: the Poplar SDK was not found when "
+                   f"snn_ipu was installed ({SDK_HINT}, then `pip install .` again)")
 
 
 def load_library():
@@ -62,16 +61,16 @@ def load_library():
         path = library_path()
         if not path.exists():
             raise RuntimeError(
-                f"snn_ipu: the IPU backend is not built: {path} is missing. Source the "
-                f"Poplar SDK's enable script (it sets {SDK_VARIABLE}) and reinstall snn_ipu "
-                f"with `pip install .`; the build's 'snn_ipu: IPU backend' line says why it "
+                f"snn_ipu: the IPU backend is not built: {path} is missing. "
+                f"{SDK_HINT[0].upper() + SDK_HINT[1:]}, and reinstall snn_ipu with "
+                f"`pip install .`; the build's 'snn_ipu: IPU backend' line says why it "
                 f"was skipped.")
         try:
             _library = ctypes.cdll.LoadLibrary(str(path))
         except OSError as exc:
             raise RuntimeError(
                 f"snn_ipu: could not load {path}: {exc}. The Poplar SDK's libraries must be "
-                f"on the library path: source <sdk>/enable (it sets {SDK_VARIABLE}).") from exc
+                f"on the library path: source <sdk>/enable.") from exc
     return _library
 
 

@@ -213,9 +213,10 @@ def _runner_bytes(host, steps, n, dtype_name, element, state, threads, debug,
     """What the host runner allocates for a backward call, at most: zeros for
     absent inputs (their own above the shared zero mapping's 16 MiB), the
     initial membrane's gradient when it is not wanted (the vertices write it
-    anyway) and every tile's scratch of recomputed membranes, sized for two
-    planes (through a Linear layer: every thread's block of upstream
-    gradient and scratch).
+    anyway) and every tile's scratch of recomputed membranes, counted for
+    two planes (the worst case: the runner keeps one with reset_delay=True;
+    through a Linear layer: every thread's block of upstream gradient and
+    scratch).
     Cached: a training loop asks for the same few layers at every call."""
     plan = host.host_plan(steps, n, dtype_name, threads, debug)
     zeros = n * (element + state) + n * state

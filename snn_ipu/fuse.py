@@ -7,10 +7,12 @@ over all T steps. The modules (and so the parameters) are the original
 model's: training one trains the other.
 
 When the input is the same at every step (direct encoding: pass ``[B, ...]``
-and ``num_steps``), the layers before the first ``Leaky`` run once, and the
-first ``Leaky`` reads their output as a constant current whose gradient the
-kernel sums over time. This is exact; it removes T-1 of T evaluations of those
-layers.
+and ``num_steps``), the leading layers run once while they are deterministic
+(Linear, Conv, Flatten, pooling, activations, dropout in eval, batch norm
+that updates no running statistics), and the first ``Leaky`` reads their
+output as a constant current whose gradient the kernel sums over time. This
+is exact; it removes T-1 of T evaluations of those layers. From the first
+other layer on, every layer runs over all T steps.
 
 A small Linear right after a Leaky (at most ops.LIF_LINEAR_MAX_OUTPUTS
 outputs, as a classifier's output layer) runs with it as one autograd node

@@ -42,7 +42,8 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     Args:
         input_: input current ``[T, *neurons]`` (float16, float32 or float64).
         beta: membrane decay, clamped to [0, 1]; a number or a tensor
-            broadcastable to one time step's shape ``input_.shape[1:]``.
+            broadcastable to one time step's shape ``input_.shape[1:]``
+            (``input_.shape`` with ``num_steps``).
         threshold: firing threshold; number or broadcastable tensor.
         mem: initial membrane, broadcastable to one step; zeros if omitted.
         spike_grad: an ``snntorch.surrogate`` object (``atan(alpha=2.0)``,
@@ -153,8 +154,9 @@ def _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism, reset
 # The largest Linear output (K) lif_linear folds into the LIF backward: it
 # forms the spikes' upstream gradient with K multiply-adds per element, in
 # cache, instead of reading a [T, N] tensor a matmul wrote. Measured on the
-# seed network (K = 10) that saves 0.7-1.0 ms of an 8.5-8.9 ms training step;
-# the cost grows with K while the saving does not.
+# seed network (K = 10) that saves about 0.45 ms of an 8.0-8.5 ms training
+# step (benchmarks/ablations.py, part 1); the cost grows with K while the
+# saving does not.
 LIF_LINEAR_MAX_OUTPUTS = 32
 
 
@@ -354,7 +356,8 @@ def _check_mem(mem, step_shape, device, dtype) -> Optional[torch.Tensor]:
         raise TypeError(f"mem: expected a floating tensor, got dtype {mem.dtype}")
     if not _broadcasts_to(mem.shape, step_shape):
         raise ValueError(f"mem: shape {tuple(mem.shape)} does not match one time step's "
-                         f"shape {tuple(step_shape)} (input_.shape[1:])")
+                         f"shape {tuple(step_shape)} (input_.shape[1:], or input_.shape "
+                         f"with num_steps)")
     if mem.device != device:
         raise ValueError(f"mem: is on {mem.device} but input_ is on {device}")
     return mem.to(dtype)

@@ -148,10 +148,10 @@ def test_validation_still_names_the_argument_under_poptorch(poptorch):
     assert poptorch.calls == []
 
 
-def test_loader_names_the_missing_library_and_the_sdk_variable(monkeypatch, tmp_path):
+def test_loader_names_the_missing_library_and_how_to_find_the_sdk(monkeypatch, tmp_path):
     monkeypatch.setattr(_ipu, "_library", None)
     monkeypatch.setattr(_ipu, "library_path", lambda: tmp_path / _ipu.LIBRARY_NAME)
-    with pytest.raises(RuntimeError, match=r"libsnn_ipu_popart\.so is missing.*POPLAR_SDK_ENABLED"):
+    with pytest.raises(RuntimeError, match=r"libsnn_ipu_popart\.so is missing.*Source <sdk>/enable"):
         _ipu.load_library()
 
 
@@ -162,5 +162,5 @@ def test_build_info_reports_both_backends():
         _ipu.CODELETS_NAME).exists()
     assert info["ipu"] is built
     if not built:
-        assert "POPLAR_SDK_ENABLED" in info["ipu_reason"]
+        assert "source <sdk>/enable" in info["ipu_reason"]
         assert _ipu.LIBRARY_NAME in info["ipu_reason"]
