@@ -12,7 +12,7 @@ from typing import Optional
 import snntorch as snn
 import torch
 
-from . import ops
+from . import ops, runtime
 from ._warn import warn_at_caller
 from .ops import ReferencePathWarning
 
@@ -31,6 +31,14 @@ def initial_membrane(layer: snn.Leaky, step_shape) -> Optional[torch.Tensor]:
     starts from zeros otherwise (its 'mem of another shape becomes zeros')."""
     mem = layer.mem
     if isinstance(mem, torch.Tensor) and tuple(mem.shape) == tuple(step_shape):
+        # Left by a call under torch.inference_mode (a validation pass): an
+        # inference tensor cannot be saved for backward, and snnTorch's loop,
+        # which continues from it, never needs to. (torch.compile cannot
+        # trace is_inference(): a compiled call that continues from an
+        # inference-mode call still fails, with torch's error.)
+        if (not runtime.compiling() and mem.is_inference()
+                and not torch.is_inference_mode_enabled()):
+            return mem.clone()
         return mem
     return None
 
@@ -59,7 +67,11 @@ def run_leaky_sequence(layer: snn.Leaky, input_: torch.Tensor, mem: Optional[tor
         spike_grad=layer.spike_grad, reset_mechanism=layer.reset_mechanism,
         reset_delay=layer.reset_delay, graded_spikes_factor=layer.graded_spikes_factor,
         record_mem=record_mem, num_steps=num_steps)
-    layer.mem = second[-1] if record_mem else second
+    # The last step of the record is a view of it: the hidden state gets a
+    # tensor of its own, as in snnTorch's loop (whose record is a stack of
+    # copies), so that detach_hidden() can detach it in place and an
+    # in-place edit of the returned record does not change it.
+    layer.mem = second[-1].clone() if record_mem else second
     return spk, second
 
 

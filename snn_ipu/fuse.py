@@ -23,6 +23,7 @@ tensor written by one matmul and read back.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Optional
 
 import snntorch as snn
@@ -70,6 +71,8 @@ def fuse(model: nn.Sequential) -> "FusedSequential":
     mem_rec)`` when the last layer is a ``Leaky`` with ``output=True``, else
     the last layer's outputs.
     """
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"fuse: expected an nn.Sequential, got {type(model).__name__}")
     return FusedSequential(model)
 
 
@@ -81,12 +84,16 @@ class FusedSequential(nn.Sequential):
     resets its neurons.
     """
 
-    def __init__(self, model: nn.Sequential):
-        if not isinstance(model, nn.Sequential):
+    def __init__(self, model):
+        # An OrderedDict of layers is what nn.Sequential's slicing passes.
+        if isinstance(model, nn.Sequential):
+            named = OrderedDict(model.named_children())
+        elif isinstance(model, OrderedDict):
+            named = model
+        else:
             raise TypeError(f"fuse: expected an nn.Sequential, got {type(model).__name__}")
-        layers = list(model)
-        _check_layers(layers)
-        super().__init__(*layers)
+        _check_layers(list(named.values()))
+        super().__init__(named)  # the original's names: its state_dict keys
 
     def reset_hidden(self) -> None:
         """Zero every neuron's membrane (detached), as ``snntorch.utils.reset``

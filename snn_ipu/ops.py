@@ -40,7 +40,8 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     ``snntorch.Leaky`` would compute it, in one fused kernel call.
 
     Args:
-        input_: input current ``[T, *neurons]`` (float16, float32 or float64).
+        input_: input current ``[T, *neurons]`` (float16, float32 or float64;
+            bfloat16, as CPU autocast makes, runs as float32).
         beta: membrane decay, clamped to [0, 1]; a number or a tensor
             broadcastable to one time step's shape ``input_.shape[1:]``
             (``input_.shape`` with ``num_steps``).
@@ -77,8 +78,15 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     tensor parameters and ``mem`` are converted to its state dtype (where
     snnTorch would promote: a float64 beta with a float32 input gives it
     float64 outputs, and its float32 buffers turn float16 inputs' outputs
-    float32).
+    float32). bfloat16 currents (what a Linear gives under CPU autocast) have
+    no kernels: they run as float32 and the outputs are rounded to bfloat16.
     """
+    if isinstance(input_, torch.Tensor) and input_.dtype == torch.bfloat16:
+        spk, second = lif(input_.float(), beta, threshold, mem, spike_grad=spike_grad,
+                          reset_mechanism=reset_mechanism, reset_delay=reset_delay,
+                          graded_spikes_factor=graded_spikes_factor, record_mem=record_mem,
+                          num_steps=num_steps, num_threads=num_threads)
+        return spk.to(torch.bfloat16), second.to(torch.bfloat16)
     (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
      reason) = _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism,
                            reset_delay, graded_spikes_factor, record_mem, num_steps,
@@ -180,6 +188,8 @@ def lif_linear(input_: torch.Tensor, beta, threshold, mem, weight: torch.Tensor,
     LIF_LINEAR_MAX_OUTPUTS outputs, CPU autocast, PopTorch tracing or
     torch.compile.
     """
+    if isinstance(input_, torch.Tensor) and input_.dtype == torch.bfloat16:
+        return None  # float32 only; lif runs bfloat16 as float32
     (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
      reason) = _check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism,
                            reset_delay, graded_spikes_factor, False, num_steps, None)
@@ -271,7 +281,7 @@ def _check_input(input_) -> torch.Tensor:
     if input_.shape[0] == 0:
         raise ValueError("input_: the time dimension (dim 0) is empty; expected T >= 1")
     if input_.dtype not in _KERNEL_DTYPES:
-        raise TypeError(f"input_: expected dtype float16, float32 or float64, got "
+        raise TypeError(f"input_: expected dtype float16, bfloat16, float32 or float64, got "
                         f"{input_.dtype}")
     return input_
 
@@ -282,7 +292,7 @@ def _check_static_input(input_) -> torch.Tensor:
         raise TypeError(f"input_: expected a torch.Tensor (one step's current, since "
                         f"num_steps is given), got {type(input_).__name__}")
     if input_.dtype not in _KERNEL_DTYPES:
-        raise TypeError(f"input_: expected dtype float16, float32 or float64, got "
+        raise TypeError(f"input_: expected dtype float16, bfloat16, float32 or float64, got "
                         f"{input_.dtype}")
     return input_.unsqueeze(0)
 

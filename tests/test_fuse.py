@@ -254,6 +254,61 @@ def test_hooks_on_every_module_warn_that_leaky_layers_skip_them():
     assert any(isinstance(m, nn.Linear) for m in seen)  # the other layers still call them
 
 
+def test_hidden_state_is_a_tensor_of_its_own():
+    """The last layer's hidden state is not a view of the returned membrane
+    record: snnTorch's detach_hidden (truncated BPTT) detaches it in place,
+    and an in-place edit of the record leaves the next call's start alone."""
+    model = mlp()
+    ref = copy.deepcopy(model)
+    fused = snn_ipu.fuse(model)
+    x = torch.rand(2 * T, 4, 1, 8, 8)
+    utils.reset(fused)
+    spk, mem = fused(x[:T])
+    spk.sum().backward()
+    snn.Leaky.detach_hidden()  # raised "Can't detach views in-place"
+    mem.mul_(0)
+    second, _ = fused(x[T:])
+    assert torch.equal(torch.cat([spk, second]), step_loop(ref, x)[0])
+
+
+def test_layer_names_are_kept_and_slices_are_fused_models():
+    from collections import OrderedDict
+
+    torch.manual_seed(9)
+    model = nn.Sequential(OrderedDict(
+        fc1=nn.Linear(5, 7), lif1=snn.Leaky(beta=0.9, init_hidden=True),
+        fc2=nn.Linear(7, 3), lif2=snn.Leaky(beta=0.8, init_hidden=True, output=True)))
+    ref = copy.deepcopy(model)
+    fused = snn_ipu.fuse(model)
+    assert list(fused.state_dict()) == list(model.state_dict())
+    assert fused.fc1 is model.fc1
+    head = fused[:2]
+    assert isinstance(head, snn_ipu.FusedSequential) and list(head._modules) == ["fc1", "lif1"]
+    x = torch.rand(T, 4, 5) * 2
+    utils.reset(head)
+    spikes = head(x)
+    assert torch.equal(spikes, step_loop(ref[:2], x))
+    with pytest.raises(TypeError, match="expected an nn.Sequential"):
+        snn_ipu.fuse(OrderedDict(fc=nn.Linear(2, 2)))
+
+
+def test_training_continues_from_an_inference_mode_call():
+    """A validation pass under torch.inference_mode, then training without a
+    reset: the hidden state it left is an inference tensor, which snnTorch's
+    loop continues from, and so must the fused model (it cannot save that
+    tensor for backward as it is)."""
+    model = mlp()
+    ref = copy.deepcopy(model)
+    fused = snn_ipu.fuse(model)
+    x = torch.rand(2 * T, 4, 1, 8, 8)
+    utils.reset(fused)
+    with torch.inference_mode():
+        first, _ = fused(x[:T])
+    second, mem = fused(x[T:])
+    (second.sum() + mem.sum()).backward()
+    assert torch.equal(torch.cat([first, second]), step_loop(ref, x)[0])
+
+
 def test_bad_num_steps():
     with pytest.raises(ValueError, match="num_steps"):
         snn_ipu.fuse(mlp())(torch.rand(2, 64), num_steps=0)

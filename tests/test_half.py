@@ -39,3 +39,43 @@ def test_half_is_float32_rounded_once(reset, delay, surrogate):
     # Shared parameters are summed over neurons by autograd in float32 in
     # both runs, on identical per-neuron partials.
     assert torch.equal(g16[2], g32[2]) and torch.equal(g16[3], g32[3])
+
+
+def test_bfloat16_runs_as_float32_rounded_once():
+    """bfloat16 (what a Linear gives under CPU autocast) has no kernels: it
+    runs as float32, the outputs rounded to bfloat16 once."""
+    T, B, N = 9, 3, 17
+    cur = (torch.randn(T, B, N) * 0.7 + 0.3).bfloat16().requires_grad_()
+    cur32 = cur.detach().float().requires_grad_()
+    spk, mem = snn_ipu.ops.lif(cur, 0.9, 0.8, reset_mechanism="zero")
+    spk32, mem32 = snn_ipu.ops.lif(cur32, 0.9, 0.8, reset_mechanism="zero")
+    assert spk.dtype == mem.dtype == torch.bfloat16
+    assert torch.equal(spk, spk32.bfloat16()) and torch.equal(mem, mem32.bfloat16())
+    w = torch.randn(T, B, N).bfloat16()
+    (g,) = torch.autograd.grad((spk * w).sum() + (mem * w).sum(), cur)
+    (g32,) = torch.autograd.grad((spk32 * w.float()).sum() + (mem32 * w.float()).sum(), cur32)
+    assert g.dtype == torch.bfloat16 and torch.equal(g, g32.bfloat16())
+
+
+def test_fused_model_under_cpu_autocast_matches_the_step_loop():
+    import copy
+
+    import snntorch as snn
+    from snntorch import utils
+    from torch import nn
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), snn.Leaky(beta=0.9, init_hidden=True),
+                          nn.Linear(16, 4), snn.Leaky(beta=0.8, init_hidden=True, output=True))
+    reference = copy.deepcopy(model)
+    x = torch.rand(6, 5, 8) * 2
+    with torch.autocast("cpu"):  # bfloat16 Linear outputs
+        spk, mem = snn_ipu.fuse(model)(x)
+        utils.reset(reference)
+        steps = [reference(x_t) for x_t in x]
+    spk_r = torch.stack([s for s, _ in steps])
+    mem_r = torch.stack([m for _, m in steps])
+    # snnTorch computes in float32 (its float32 beta promotes the bfloat16
+    # current): the same spikes, and its membrane rounded as ours is.
+    assert torch.equal(spk.float(), spk_r.float())
+    assert torch.equal(mem, mem_r.bfloat16())

@@ -110,7 +110,7 @@ def test_only_the_final_membrane_carries_gradient():
             close_to_round_off(a, b)
 
 
-@pytest.mark.parametrize("case", ["too_many_outputs", "no_outputs", "float64",
+@pytest.mark.parametrize("case", ["too_many_outputs", "no_outputs", "float64", "bfloat16",
                                   "mismatched_features", "autocast"])
 def test_steps_aside_where_it_does_not_apply(case):
     x = torch.randn(4, 3, 8)
@@ -118,6 +118,8 @@ def test_steps_aside_where_it_does_not_apply(case):
     weight = torch.randn(outputs, 5 if case == "mismatched_features" else 8)
     if case == "float64":
         x, weight = x.double(), weight.double()
+    if case == "bfloat16":
+        x = x.bfloat16()
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=case == "autocast"):
         assert ops.lif_linear(x, 0.9, 1.0, None, weight, None) is None
 
