@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import threading
 from typing import Optional
 
 import torch
@@ -15,7 +16,15 @@ __all__ = ["num_threads", "debug_enabled", "debug_mode", "set_debug", "next_debu
            "empty_cache", "set_cache_limit", "cache_stats", "threading_backend",
            "set_threading_backend"]
 
-_debug = os.environ.get("SNN_IPU_DEBUG", "") not in ("", "0")
+def _env_flag(value: Optional[str]) -> bool:
+    """An on/off environment variable: unset, empty, 0, false, off and no
+    (in any case) are off; anything else is on."""
+    return (value or "").strip().lower() not in ("", "0", "false", "off", "no")
+
+
+_debug = _env_flag(os.environ.get("SNN_IPU_DEBUG"))
+# debug_mode()'s setting for calls made in one thread (unset: _debug).
+_thread_debug = threading.local()
 _seeds = itertools.count(1)
 
 
@@ -78,28 +87,41 @@ def autocast_cpu() -> bool:
 
 
 def debug_enabled() -> bool:
-    return _debug
+    """Whether kernel calls made now, in this thread, run in debug mode: the
+    innermost :func:`debug_mode` of this thread, else :func:`set_debug`'s
+    process-wide setting."""
+    return getattr(_thread_debug, "enabled", _debug)
 
 
 def set_debug(enabled: bool) -> None:
-    """Debug mode: the host runner fills outputs with NaN before the vertices
-    run and calls the (tile, worker) pairs in a shuffled order, so a codelet
-    that reads an output or depends on worker order gives a different answer.
-    Also enabled by the environment variable ``SNN_IPU_DEBUG=1``."""
+    """Debug mode, for the whole process: the host runner fills outputs with
+    NaN before the vertices run and calls the (tile, worker) pairs in a
+    shuffled order, so a codelet that reads an output or depends on worker
+    order gives a different answer. Also enabled by the environment variable
+    ``SNN_IPU_DEBUG`` (``0``, ``false``, ``off``, ``no`` or empty: off)."""
+    if not isinstance(enabled, bool):
+        raise TypeError(f"set_debug: expected True or False, got {enabled!r}")
     global _debug
-    _debug = bool(enabled)
+    _debug = enabled
 
 
 @contextlib.contextmanager
 def debug_mode(enabled: bool = True):
-    """Context manager form of :func:`set_debug`."""
-    global _debug
-    previous = _debug
-    _debug = bool(enabled)
+    """Debug mode (see :func:`set_debug`) for the kernel calls this thread
+    makes inside the block, as torch.no_grad is per thread. A backward runs
+    in the mode in force when it runs, not the one its forward ran in."""
+    if not isinstance(enabled, bool):
+        raise TypeError(f"debug_mode: expected True or False, got {enabled!r}")
+    missing = object()
+    previous = getattr(_thread_debug, "enabled", missing)
+    _thread_debug.enabled = enabled
     try:
         yield
     finally:
-        _debug = previous
+        if previous is missing:
+            del _thread_debug.enabled
+        else:
+            _thread_debug.enabled = previous
 
 
 def next_debug_seed() -> int:
@@ -121,7 +143,10 @@ def threading_backend() -> str:
 
 def set_threading_backend(backend: str) -> None:
     """``"auto"`` (the default: OpenMP when available), ``"pool"`` or
-    ``"openmp"`` (a ValueError where no OpenMP runtime is loaded)."""
+    ``"openmp"`` (a RuntimeError where no OpenMP runtime is loaded, as in a
+    forked child); anything else is a ValueError."""
+    if backend not in ("auto", "pool", "openmp"):
+        raise ValueError(f"backend: expected 'auto', 'pool' or 'openmp', got {backend!r}")
     if _host is None:
         raise RuntimeError("set_threading_backend: the host backend is not built")
     _host.set_threading_backend(backend)
@@ -147,8 +172,10 @@ def empty_cache() -> None:
 
 def set_cache_limit(num_bytes: int) -> None:
     """Keep at most ``num_bytes`` of freed output buffers for reuse (0: none)."""
-    if isinstance(num_bytes, bool) or not isinstance(num_bytes, int) or num_bytes < 0:
-        raise ValueError(f"num_bytes: expected an int >= 0, got {num_bytes!r}")
+    count = _as_int(num_bytes)
+    if count is None or not 0 <= count < 1 << 64:
+        raise ValueError(f"num_bytes: expected an int from 0 to 2**64 - 1, got {num_bytes!r}")
+    num_bytes = count
     if _host is not None:
         _host.pool_set_limit(num_bytes)
 

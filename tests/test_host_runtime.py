@@ -185,3 +185,80 @@ def test_backward_scratch_comes_from_the_pool_and_goes_back():
                                  num_threads=1)
         spk.backward(torch.ones_like(spk))
         assert runtime.cache_stats()["cached_bytes"] == cached  # reused, not mapped anew
+
+
+def test_debug_mode_is_per_thread_and_nests():
+    """debug_mode() sets debug mode for the calling thread only, as
+    torch.no_grad does: another thread's calls, and the process after
+    interleaved exits, keep the process-wide setting."""
+    import threading
+
+    assert not runtime.debug_enabled()
+    inside, seen_by_other = threading.Event(), []
+    release = threading.Event()
+
+    def other():
+        inside.wait()
+        seen_by_other.append(runtime.debug_enabled())
+        with runtime.debug_mode():
+            release.wait()
+        seen_by_other.append(runtime.debug_enabled())
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with runtime.debug_mode():
+        inside.set()
+        with runtime.debug_mode(False):
+            assert not runtime.debug_enabled()
+        assert runtime.debug_enabled()
+        release.set()
+        thread.join()
+    assert seen_by_other == [False, False]
+    assert not runtime.debug_enabled()
+
+
+def test_debug_environment_variable():
+    import os
+    import subprocess
+    import sys
+
+    for value, expected in (("1", True), ("yes", True), ("on", True), ("0", False),
+                            ("false", False), (" OFF ", False), ("no", False), ("", False),
+                            (None, False)):
+        assert runtime._env_flag(value) is expected, value
+    out = subprocess.run(  # and the variable is what import reads
+        [sys.executable, "-c", "import snn_ipu.runtime as r; print(r.debug_enabled())"],
+        env={**os.environ, "SNN_IPU_DEBUG": "false"}, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_runtime_settings_name_bad_arguments():
+    import numpy as np
+
+    for bad in ("yes", 1, None):
+        with pytest.raises(TypeError, match="expected True or False"):
+            runtime.set_debug(bad)
+    for bad in (1, None, "tbb"):
+        with pytest.raises(ValueError, match="backend: expected 'auto', 'pool' or 'openmp'"):
+            runtime.set_threading_backend(bad)
+    limit = runtime.cache_stats()["limit_bytes"]
+    try:
+        runtime.set_cache_limit(np.int64(5 << 20))
+        assert runtime.cache_stats()["limit_bytes"] == 5 << 20
+        for bad in (2 ** 64, -1, 1.5, True):
+            with pytest.raises(ValueError, match="num_bytes"):
+                runtime.set_cache_limit(bad)
+    finally:
+        runtime.set_cache_limit(limit)
+
+
+def test_cache_limit_variable_beyond_64_bits_is_named():
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "import snn_ipu"],
+                         env={**os.environ, "SNN_IPU_CACHE_LIMIT_MB": str(1 << 44)},
+                         capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "SNN_IPU_CACHE_LIMIT_MB: expected a number of MiB" in out.stderr
