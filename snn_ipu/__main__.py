@@ -17,12 +17,14 @@ def main(argv=None) -> int:
         "bench-train", help="time the seed's training step, snn_ipu against snnTorch"))
     plan_cli.add_arguments(commands.add_parser(
         "plan", help="the tile plan of a LIF layer on a GC200 IPU (no SDK needed)"))
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # what the reports record as the command that made them
     handlers = {"bench": bench.main, "train": train.main, "bench-train": bench_train.main,
                 "plan": plan_cli.main}
     try:
         return handlers[args.command](args)  # argparse requires one of them
-    except _backend.MissingDependency as exc:
+    except (_backend.MissingDependency, _backend.CommandError) as exc:
         # The commands that run the host kernels ask for them first: training
         # or timing the reference path instead would mislead. A dataset's
         # package (scikit-learn, torchvision) missing ends the same way.

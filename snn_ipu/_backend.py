@@ -47,6 +47,11 @@ class MissingDependency(ImportError):
     there; ``python -m snn_ipu`` prints the message and exits 2."""
 
 
+class CommandError(Exception):
+    """Options a command cannot run with; ``python -m snn_ipu`` prints the
+    message and exits 2."""
+
+
 class HostMissing(MissingDependency):
     """The host module is not there (missing_host_reason says why)."""
 

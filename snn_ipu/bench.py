@@ -19,8 +19,8 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import statistics
-import sys
 
 import torch
 
@@ -72,10 +72,12 @@ def print_machine(machine: dict) -> None:
     print(f"machine: {machine['cpu']}, {machine['torch_threads']} threads, torch {machine['torch']}")
 
 
-def write_report(path: str, command: str, report: dict) -> None:
+def write_report(path: str, args, report: dict) -> None:
     """Writes ``report`` as JSON to ``path``, headed by the command line that
-    made it (``python -m snn_ipu <command> ...``)."""
-    report = {"command": " ".join([f"python -m snn_ipu {command}"] + sys.argv[2:]), **report}
+    made it (``python -m snn_ipu <command> ...``, quoted as a shell would
+    need it), from the arguments ``python -m snn_ipu`` parsed."""
+    command = shlex.join(["python", "-m", "snn_ipu", *getattr(args, "argv", [args.command])])
+    report = {"command": command, **report}
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w") as out:
         json.dump(report, out, indent=2)
@@ -312,7 +314,7 @@ def main(args) -> int:
     print(f"copy bandwidth (read + write), timed with each shape: "
           f"{', '.join(f'{c:.1f}' for c in copies)} GB/s")
     print(format_table(rows))
-    write_report(args.json, "bench", {
+    write_report(args.json, args, {
         "machine": machine, "copy_bandwidth_GBps": statistics.median(copies),
         "copy_bandwidth_samples_GBps": copies, "results": rows})
     os.makedirs(os.path.dirname(os.path.abspath(args.plot)), exist_ok=True)

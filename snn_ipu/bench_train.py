@@ -109,7 +109,7 @@ def main(args) -> int:
                                              for opt in optimizers))
     print(f"  {'snn_ipu is faster by':<24}" + "".join(f"{speedups[opt]:15.1f}x"
                                                      for opt in optimizers))
-    write_report(args.json, "bench-train", {
+    write_report(args.json, args, {
         "machine": machine, "loss": loss, "worst_relative_gradient_error": worst,
         "ms": {opt: {k: v * 1e3 for k, v in t.items()} for opt, t in times.items()},
         "speedup": speedups})

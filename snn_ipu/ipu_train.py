@@ -13,7 +13,7 @@ import torch
 from snntorch import functional as SF
 
 from . import datasets
-from ._backend import MissingDependency
+from ._backend import CommandError, MissingDependency
 from .fuse import fuse
 from .models import seed_sequential
 
@@ -34,6 +34,9 @@ class _WithLoss(torch.nn.Module):
 
 
 def main(args) -> int:
+    if args.compare:
+        raise CommandError("--compare trains snnTorch's loop beside snn_ipu on the CPU; "
+                           "with --device ipu it is not available")
     try:
         import poptorch
     except ImportError as exc:
@@ -42,6 +45,11 @@ def main(args) -> int:
     if args.epochs is None:
         args.epochs = 15 if args.dataset == "digits" else 1
     data = datasets.load(args.dataset, args.data_dir)
+    # PopTorch compiles for one batch size: only whole batches run.
+    smallest = min(len(data.train_y), len(data.test_y))
+    if args.batch_size > smallest:
+        raise CommandError(f"--batch-size {args.batch_size}: the IPU runs whole batches only, "
+                           f"and the {args.dataset} split has {smallest} samples")
     torch.manual_seed(args.seed)
     model = _WithLoss(seed_sequential(data.train_x[0].numel()), args.num_steps)
     optimizer = poptorch.optim.Adam(model.parameters(), lr=args.lr)

@@ -57,6 +57,9 @@ def plan_layer(shape, dtype: str):
     host module plans, such as "double")."""
     host = require_host()
     steps, neurons = shape[0], math.prod(shape[1:])
+    if steps >= 1 << 64 or neurons >= 1 << 64:
+        raise ValueError(f"{steps} steps x {neurons} neurons: the plan counts both in "
+                         f"64 bits")
     return host.plan(steps, neurons, HOST_DTYPES.get(dtype, dtype),
                      chunk_neurons=IPU_CHUNK_NEURONS, **GC200)
 

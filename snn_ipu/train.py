@@ -121,7 +121,8 @@ def add_arguments(parser: argparse.ArgumentParser):
                         help="seed of the initial weights and the batch order "
                              "(default %(default)s)")
     parser.add_argument("--threads", type=thread_count, default=None,
-                        help="torch / kernel threads (default: torch.get_num_threads())")
+                        help="torch / kernel threads on the CPU (default: "
+                             "torch.get_num_threads())")
     parser.add_argument("--compare", action="store_true",
                         help="also train the snnTorch tutorial model side by side")
     parser.add_argument("--device", choices=["cpu", "ipu"], default="cpu",

@@ -245,6 +245,21 @@ def test_bench_float16_check_runs_the_kernel_in_float16(monkeypatch, tmp_path):
         cli_main(argv + ["--dtype", "float16"])
 
 
+def test_report_records_the_command_that_ran(tmp_path):
+    # Called as main([...]) (not from a shell, so sys.argv is the caller's),
+    # and with a path that needs quoting.
+    from snn_ipu.__main__ import main as cli_main
+
+    out = tmp_path / "a report.json"
+    argv = ["bench", "--shapes", "5,2,8", "--repeats", "1", "--warmup", "0",
+            "--baselines", "none", "--no-check", "--json", str(out),
+            "--plot", str(tmp_path / "b.png")]
+    assert cli_main(argv) == 0
+    recorded = json.loads(out.read_text())["command"]
+    import shlex
+    assert shlex.split(recorded) == ["python", "-m", "snn_ipu", *argv]
+
+
 def test_bench_float16_check_passes_on_the_real_kernel(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run(

@@ -116,6 +116,15 @@ def test_plan_command_names_the_limit_that_does_not_fit(capsys):
     assert "the limit is 624 KiB" in captured.err and "backward pass" in captured.err
 
 
+@pytest.mark.parametrize("shape", ["25,18446744073709551616", "18446744073709551616,2",
+                                   "25,4294967296,4294967296"])
+def test_plan_command_names_a_layer_beyond_64_bits(shape, capsys):
+    assert cli_main(["plan", "--shape", shape]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("python -m snn_ipu plan: error:") and "64 bits" in err
+    assert "Traceback" not in err
+
+
 @pytest.mark.parametrize("shape", ["25", "25,0,10", "T,B,N", "25,-1"])
 def test_plan_command_rejects_a_bad_shape(shape, capsys):
     with pytest.raises(SystemExit) as exc:

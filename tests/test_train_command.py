@@ -119,6 +119,26 @@ def test_bad_train_options_are_usage_errors_naming_the_option(argv, option, expe
     assert f"argument {option}: {expected}" in err, err
 
 
+def test_ipu_training_refuses_compare_before_looking_for_poptorch(capsys):
+    from snn_ipu.__main__ import main as cli_main
+
+    assert cli_main(["train", "--device", "ipu", "--compare", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("python -m snn_ipu train: --compare trains snnTorch's loop"), err
+
+
+def test_ipu_training_refuses_a_batch_larger_than_a_split(monkeypatch, capsys):
+    # A stand-in PopTorch: the check runs before anything is compiled.
+    import types
+
+    from snn_ipu.__main__ import main as cli_main
+
+    monkeypatch.setitem(sys.modules, "poptorch", types.ModuleType("poptorch"))
+    assert cli_main(["train", "--device", "ipu", "--batch-size", "500", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "--batch-size 500: the IPU runs whole batches only" in err and "359" in err
+
+
 def test_mnist_without_torchvision_is_a_one_line_error(monkeypatch, capsys, tmp_path):
     # As without PopTorch for --device ipu: a message, not a traceback.
     from snn_ipu.__main__ import main as cli_main
