@@ -44,6 +44,8 @@ public:
     // same time write disjoint parts.
     if (a.gradMemInit == nullptr)
       unwantedGradMemInit_.emplace(a.numNeurons * sizeof(S));
+    gradMemInit_ = a.gradMemInit != nullptr ? static_cast<S *>(a.gradMemInit)
+                                            : unwantedGradMemInit_->as<S>();
   }
 
   // Debug mode: every output starts as NaN, so that one the vertices leave
@@ -79,9 +81,7 @@ public:
       connectSlice(v.gradMemFinal, zeroState_.as<S>(), 0, count);
     connectRows(v.gradCurrent, static_cast<FP *>(a_.gradCurrent), begin, count, N,
                 currentRows_, stream_);
-    S *gradMemInit = a_.gradMemInit != nullptr ? static_cast<S *>(a_.gradMemInit)
-                                               : unwantedGradMemInit_->as<S>();
-    connectSlice(v.gradMemInit, gradMemInit, begin, count);
+    connectSlice(v.gradMemInit, gradMemInit_, begin, count);
     if (paramGrads_) { // else left unconnected: the vertex does not write them
       connectSlice(v.gradDecay, static_cast<S *>(a_.gradDecay), begin, count);
       connectSlice(v.gradThreshold, static_cast<S *>(a_.gradThreshold), begin, count);
@@ -104,14 +104,15 @@ private:
   ZeroBuffer zeroRow_;
   ZeroBuffer zeroState_;
   std::optional<PoolBuffer> unwantedGradMemInit_;
+  S *gradMemInit_; // the caller's, or unwantedGradMemInit_
 };
 
-// The scratch one backward vertex indexes: a slice per worker of T steps x
-// one chunk x the planes its reset_delay keeps (the plan sizes the IPU's
-// for the worst case, two planes). At most the plan's: below 2^31 elements.
+// The scratch one backward vertex indexes: the plan's (workers x T steps
+// x one chunk x two planes, what the IPU allocates for either reset_delay),
+// cut to the planes this reset_delay keeps.
 std::uint64_t vertexScratchElements(const LifPlan &plan, bool resetDelay) {
-  return std::uint64_t(plan.config.workersPerTile) * plan.numSteps *
-         plan.chunkNeurons * scratchPlanes(resetDelay);
+  return plan.backwardScratchElements / scratchPlanes(false) *
+         scratchPlanes(resetDelay);
 }
 
 template <typename FP, unsigned ResetMode, bool ResetDelay, unsigned Surrogate>

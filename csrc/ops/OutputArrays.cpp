@@ -1,6 +1,7 @@
 #include "OutputArrays.hpp"
 
 #include <limits>
+#include <memory>
 #include <new>
 
 #include "OutputPool.hpp"
@@ -38,24 +39,17 @@ py::array newOutputArray(ElementType type, const std::vector<std::uint64_t> &sha
   }
   if (bytes < kPooledOutputBytes)
     return py::array(dtype, std::move(dims));
-  std::size_t capacity = 0;
-  void *buffer = nullptr;
+  std::unique_ptr<PoolBuffer> buffer;
   {
     py::gil_scoped_release release; // a new buffer is an mmap
-    buffer = poolAllocate(static_cast<std::size_t>(bytes), &capacity);
+    buffer = std::make_unique<PoolBuffer>(static_cast<std::size_t>(bytes));
   }
   // The array gives the buffer back to the pool when it, and every view of
   // it, is gone.
-  struct Owner {
-    void *buffer;
-    std::size_t capacity;
-  };
-  py::capsule base(new Owner{buffer, capacity}, [](void *p) {
-    auto *owner = static_cast<Owner *>(p);
-    poolRelease(owner->buffer, owner->capacity);
-    delete owner;
-  });
-  return py::array(dtype, std::move(dims), buffer, base);
+  void *data = buffer->as<void>();
+  py::capsule base(buffer.get(), [](void *p) { delete static_cast<PoolBuffer *>(p); });
+  buffer.release(); // the capsule owns it now
+  return py::array(dtype, std::move(dims), data, base);
 }
 
 } // namespace snn_ipu

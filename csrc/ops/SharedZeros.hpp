@@ -21,7 +21,6 @@ public:
   // At least `bytes` zero bytes, aligned for any element type.
   explicit ZeroBuffer(std::size_t bytes);
 
-  const void *data() const { return data_; }
   template <typename T> const T *as() const { return static_cast<const T *>(data_); }
 
 private:

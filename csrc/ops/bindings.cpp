@@ -37,12 +37,12 @@ namespace {
 
 ElementType elementTypeOf(const py::array &a, const char *name) {
   const auto dt = a.dtype();
-  // The kernels read elements in this machine's byte order ('=' or '|';
-  // '<' or '>' when that is this machine's order is normalised to '=').
-  if (dt.kind() == 'f' && dt.byteorder() != '=' && dt.byteorder() != '|')
-    throw py::type_error(std::string(name) +
-                         ": expected elements in this machine's byte order");
   if (dt.kind() == 'f') {
+    // The kernels read elements in this machine's byte order ('<' or '>'
+    // when that is this machine's order is normalised to '=').
+    if (dt.byteorder() != '=')
+      throw py::type_error(std::string(name) +
+                           ": expected elements in this machine's byte order");
     switch (dt.itemsize()) {
     case 2:
       return ElementType::Half;
@@ -59,7 +59,7 @@ ElementType elementTypeOf(const py::array &a, const char *name) {
 
 // C-contiguous, and each element at an address that is a multiple of its
 // size (a view of a buffer at an odd offset is not).
-void requireContiguous(const py::array &a, const char *name) {
+void requireContiguousAligned(const py::array &a, const char *name) {
   if (!(a.flags() & py::array::c_style))
     throw py::value_error(std::string(name) + ": expected a C-contiguous array");
   if (reinterpret_cast<std::uintptr_t>(a.data()) % std::uintptr_t(a.itemsize()) != 0)
@@ -80,7 +80,7 @@ ElementType stateTypeOf(ElementType type) {
 void checkLayer(const py::array &a, ElementType type, std::uint64_t T,
                 std::uint64_t N, const char *name) {
   requireType(a, type, name);
-  requireContiguous(a, name);
+  requireContiguousAligned(a, name);
   if (a.ndim() != 2 || std::uint64_t(a.shape(0)) != T ||
       std::uint64_t(a.shape(1)) != N) {
     std::ostringstream msg;
@@ -93,7 +93,7 @@ void checkLayer(const py::array &a, ElementType type, std::uint64_t T,
 void checkVector(const py::array &a, ElementType stateType, std::uint64_t N,
                  bool allowScalar, const char *name) {
   requireType(a, stateType, name);
-  requireContiguous(a, name);
+  requireContiguousAligned(a, name);
   const bool sizeOk =
       a.ndim() == 1 && (std::uint64_t(a.shape(0)) == N ||
                         (allowScalar && a.shape(0) == 1));
@@ -117,9 +117,9 @@ void checkLinearUpstream(const py::array &grad, const py::array &weight,
     throw py::type_error("linear_grad: the upstream gradient through a Linear "
                          "layer is supported for float32 layers only");
   requireType(grad, type, "linear_grad");
-  requireContiguous(grad, "linear_grad");
+  requireContiguousAligned(grad, "linear_grad");
   requireType(weight, type, "linear_weight");
-  requireContiguous(weight, "linear_weight");
+  requireContiguousAligned(weight, "linear_weight");
   if (weight.ndim() != 2 || weight.shape(0) < 1 || weight.shape(1) < 1 ||
       N % std::uint64_t(weight.shape(1)) != 0)
     throw py::value_error("linear_weight: expected a [K, in] array with K >= 1 "
