@@ -129,7 +129,7 @@ def forward_bytes(x, steps, n, record_mem) -> int:
     input, the spikes (and membrane record), and per-neuron vectors (initial
     and final membrane, three parameters) in the state dtype."""
     element = x.element_size()
-    state = state_dtype(x).itemsize
+    state = state_bytes(x)
     copy = 0 if x.is_contiguous() else x.numel() * element
     outputs = steps * n * element * (2 if record_mem else 1)
     return copy + outputs + 5 * n * state
@@ -189,6 +189,12 @@ def state_dtype(current) -> torch.dtype:
     return torch.float64 if current.dtype == torch.float64 else torch.float32
 
 
+def state_bytes(current) -> int:
+    """Bytes of one state_dtype element (torch.dtype.itemsize is torch 2.1+;
+    PopTorch's torch is 2.0)."""
+    return 8 if current.dtype == torch.float64 else 4
+
+
 def param_tensors(params, current, shape=()):
     """Parameters given as numbers as tensors of ``shape`` in the current's
     state dtype, on its device; tensors pass through. For the paths that take
@@ -235,7 +241,7 @@ def _backward_bytes(host, current, steps, grad_spikes, grad_mem, threads,
     gradients, and the runner's own buffers (_runner_bytes)."""
     rows, n = current.shape[0], neurons_of(current)
     element = current.element_size()
-    state = state_dtype(current).itemsize
+    state = state_bytes(current)
     total = rows * n * element + 4 * n * state
     for grad in (grad_spikes, grad_mem):
         if grad is not None and not grad.is_contiguous():
