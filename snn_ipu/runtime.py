@@ -23,8 +23,16 @@ def _env_flag(value: Optional[str]) -> bool:
 
 
 _debug = _env_flag(os.environ.get("SNN_IPU_DEBUG"))
-# debug_mode()'s setting for calls made in one thread (unset: _debug).
-_thread_debug = threading.local()
+
+
+class _ThreadDebug(threading.local):
+    # debug_mode()'s setting for calls made in one thread; None: _debug's.
+    # A class attribute, so that the lookup on every kernel call finds it
+    # without a failed getattr.
+    enabled: Optional[bool] = None
+
+
+_thread_debug = _ThreadDebug()
 _seeds = itertools.count(1)
 
 
@@ -90,7 +98,8 @@ def debug_enabled() -> bool:
     """Whether kernel calls made now, in this thread, run in debug mode: the
     innermost :func:`debug_mode` of this thread, else :func:`set_debug`'s
     process-wide setting."""
-    return getattr(_thread_debug, "enabled", _debug)
+    enabled = _thread_debug.enabled
+    return _debug if enabled is None else enabled
 
 
 def set_debug(enabled: bool) -> None:
@@ -112,16 +121,12 @@ def debug_mode(enabled: bool = True):
     in the mode in force when it runs, not the one its forward ran in."""
     if not isinstance(enabled, bool):
         raise TypeError(f"debug_mode: expected True or False, got {enabled!r}")
-    missing = object()
-    previous = getattr(_thread_debug, "enabled", missing)
+    previous = _thread_debug.enabled
     _thread_debug.enabled = enabled
     try:
         yield
     finally:
-        if previous is missing:
-            del _thread_debug.enabled
-        else:
-            _thread_debug.enabled = previous
+        _thread_debug.enabled = previous
 
 
 def next_debug_seed() -> int:
