@@ -12,7 +12,7 @@ from typing import Optional
 import snntorch as snn
 import torch
 
-from . import ops, runtime
+from . import ops
 from ._warn import warn_at_caller
 from .ops import ReferencePathWarning
 
@@ -31,14 +31,6 @@ def initial_membrane(layer: snn.Leaky, step_shape) -> Optional[torch.Tensor]:
     starts from zeros otherwise (its 'mem of another shape becomes zeros')."""
     mem = layer.mem
     if isinstance(mem, torch.Tensor) and tuple(mem.shape) == tuple(step_shape):
-        # Left by a call under torch.inference_mode (a validation pass): an
-        # inference tensor cannot be saved for backward, and snnTorch's loop,
-        # which continues from it, never needs to. (torch.compile cannot
-        # trace is_inference(): a compiled call that continues from an
-        # inference-mode call still fails, with torch's error.)
-        if (not runtime.compiling() and mem.is_inference()
-                and not torch.is_inference_mode_enabled()):
-            return mem.clone()
         return mem
     return None
 

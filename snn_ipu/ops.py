@@ -10,8 +10,8 @@ import torch
 from . import _ipu, _kernels, _library, _memory, runtime, surrogates
 from ._autograd import LifFunction
 from ._lif_linear import LifLinearFunction
-from . import _backend
 from ._backend import host as _host
+from ._backend import missing_host_reason
 from ._kernels import KernelConfig
 from ._reference import atan_spike, lif_reference
 from ._warn import warn_at_caller
@@ -100,7 +100,7 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     if reason is None and x.device.type != "cpu":
         reason = f"input_ is on {x.device}; the host kernels run on CPU tensors"
     if reason is None and _host is None:
-        reason = _backend.missing_host_reason()
+        reason = missing_host_reason()
     if reason is None and x.numel() > 0:
         return _lif_kernel(x, beta_t, threshold_t, graded_t, mem_t, reset_mode,
                            reset_delay, spec, threads, record_mem, num_steps)
@@ -230,9 +230,17 @@ def _lif_kernel(x, beta, threshold, graded, mem, reset_mode, reset_delay, spec, 
             return t
         return t.reshape(1) if t.numel() == 1 else t.expand(step_shape).reshape(n).contiguous()
 
+    compiling = runtime.compiling()
     # No initial membrane: the kernels start from zeros.
     mem_init = None if mem is None else mem.expand(step_shape).reshape(n).contiguous()
-    compiling = runtime.compiling()
+    if (mem_init is not None and not compiling and mem_init.is_inference()
+            and not torch.is_inference_mode_enabled()):
+        # Left by a call under torch.inference_mode (a validation pass, then
+        # a Leaky continues from its state): the kernels' backward saves it,
+        # which an inference tensor cannot be; snnTorch's loop never needs
+        # to. (torch.compile cannot trace is_inference(): a compiled call
+        # given one still fails, with torch's error.)
+        mem_init = mem_init.clone()
     config = KernelConfig(reset_mode, _kernels.kernel_reset_delay(reset_mode, reset_delay),
                           spec.kernel_id, spec.a, spec.b, threads, record_mem, num_steps)
     # The kernels clamp beta themselves; the clamp here gives its gradient

@@ -95,3 +95,18 @@ def test_a_first_call_in_inference_mode_does_not_break_training():
     (ref_spk.sum() + ref_mem.sum()).backward()
     assert torch.equal(spk, ref_spk)
     close_to_round_off(x.grad, ref_x.grad)
+
+
+def test_initial_membrane_made_in_inference_mode_trains():
+    # A state left by a validation pass under inference_mode, given as mem:
+    # the kernels' backward saves it, which an inference tensor cannot be.
+    x = _current(8, (4, 3, 11)).requires_grad_()
+    with torch.inference_mode():
+        _, mem0 = ops.lif(x.detach(), 0.9, record_mem=False)
+    spk, mem = ops.lif(x, 0.9, mem=mem0)
+    (spk.sum() + mem.sum()).backward()
+    ref_x = x.detach().clone().requires_grad_()
+    ref_spk, ref_mem = snntorch_lif(ref_x, 0.9, mem=mem0.clone())
+    (ref_spk.sum() + ref_mem.sum()).backward()
+    assert torch.equal(spk, ref_spk)
+    close_to_round_off(x.grad, ref_x.grad)
