@@ -22,18 +22,14 @@ def _int_in(text: str, minimum: int, maximum=None) -> int:
     return value
 
 
-def _int_at_least(text: str, minimum: int) -> int:
-    return _int_in(text, minimum)
-
-
 def positive_int(text: str) -> int:
     """A count that must be at least 1 (--repeats, --threads, --batch-size, ...)."""
-    return _int_at_least(text, 1)
+    return _int_in(text, 1)
 
 
 def non_negative_int(text: str) -> int:
     """A count that may be 0 (--warmup)."""
-    return _int_at_least(text, 0)
+    return _int_in(text, 0)
 
 
 def thread_count(text: str) -> int:

@@ -61,8 +61,8 @@ def load_library():
         path = library_path()
         if not path.exists():
             raise RuntimeError(
-                f"snn_ipu: the IPU backend is not built: {path} is missing. "
-                f"{SDK_HINT[0].upper() + SDK_HINT[1:]}, and reinstall snn_ipu with "
+                f"snn_ipu: the IPU backend is not built: {path} is missing: "
+                f"{SDK_HINT}, and reinstall snn_ipu with "
                 f"`pip install .`; the build's 'snn_ipu: IPU backend' line says why it "
                 f"was skipped.")
         try:

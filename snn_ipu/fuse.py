@@ -29,6 +29,7 @@ from typing import Optional
 import snntorch as snn
 import torch
 from torch import nn
+from torch.nn.modules import module as module_impl  # its global hook registries
 
 from . import ops, runtime
 from ._warn import warn_at_caller
@@ -187,7 +188,6 @@ def _has_own_hooks(layer: nn.Module) -> bool:
 
 def _has_global_hooks() -> bool:
     """Forward or backward hooks registered for every module."""
-    from torch.nn.modules import module as module_impl
     every = (module_impl._global_forward_hooks, module_impl._global_forward_pre_hooks,
              module_impl._global_backward_hooks,
              getattr(module_impl, "_global_backward_pre_hooks", None))

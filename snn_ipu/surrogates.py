@@ -134,14 +134,14 @@ def _assume_constant(fn):
 @_assume_constant
 def _resolve_constant(spike_grad):
     """(name, kernel id, a, b, None), or (None, None, 0, 0, reason)."""
-    if _is_surrogate_bypass(spike_grad):
-        return (None, None, 0.0, 0.0,
-                "surrogate_disable=True (a Heaviside spike that passes no gradient) is not "
-                "one of the surrogates the kernels cover")
     factory = _factory_name(spike_grad)
     if factory in _NOT_COVERED:
         return None, None, 0.0, 0.0, _NOT_COVERED[factory]
-    if factory not in _CONSTANTS:
+    if factory not in _CONSTANTS:  # not made by snntorch.surrogate
+        if _is_surrogate_bypass(spike_grad):
+            return (None, None, 0.0, 0.0,
+                    "surrogate_disable=True (a Heaviside spike that passes no gradient) is "
+                    "not one of the surrogates the kernels cover")
         name = getattr(spike_grad, "__qualname__", type(spike_grad).__name__)
         return (None, None, 0.0, 0.0,
                 f"spike_grad ({name}) is not one of snnTorch's surrogates the kernels cover")

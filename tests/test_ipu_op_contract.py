@@ -151,7 +151,7 @@ def test_validation_still_names_the_argument_under_poptorch(poptorch):
 def test_loader_names_the_missing_library_and_how_to_find_the_sdk(monkeypatch, tmp_path):
     monkeypatch.setattr(_ipu, "_library", None)
     monkeypatch.setattr(_ipu, "library_path", lambda: tmp_path / _ipu.LIBRARY_NAME)
-    with pytest.raises(RuntimeError, match=r"libsnn_ipu_popart\.so is missing.*Source <sdk>/enable"):
+    with pytest.raises(RuntimeError, match=r"libsnn_ipu_popart\.so is missing: source <sdk>/enable"):
         _ipu.load_library()
 
 
