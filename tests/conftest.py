@@ -24,6 +24,32 @@ def pytest_configure(config):
                                 "load; build it with `pip install .` before running the tests")
 
 
+@pytest.fixture(params=["autograd_function", "custom_op"])
+def front_end(request, monkeypatch):
+    """Eager calls through each autograd front end: the
+    torch.autograd.Function (what older torch, such as PopTorch's 2.0, has)
+    and the torch.library custom op (torch >= 2.4; skipped, with the reason,
+    where it is not available)."""
+    from snn_ipu import _library, ops
+
+    if request.param == "autograd_function":
+        monkeypatch.setattr(_library, "AVAILABLE", False)
+    elif not _library.AVAILABLE:
+        pytest.skip("torch.library.custom_op needs torch >= 2.4")
+    else:
+        monkeypatch.setattr(ops, "EAGER_CUSTOM_OP", True)
+    return request.param
+
+
+@pytest.fixture
+def threading_backend():
+    """runtime.set_threading_backend, with "auto" restored after the test."""
+    from snn_ipu import runtime
+
+    yield runtime.set_threading_backend
+    runtime.set_threading_backend("auto")
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     torch.manual_seed(1234)

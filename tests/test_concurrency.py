@@ -17,6 +17,7 @@ from torch.utils.data import DataLoader, Dataset
 
 import snn_ipu
 from oracle import SURROGATE_FACTORIES
+from run_counts import runs_during
 
 HANG_TIMEOUT_S = 300
 fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -84,15 +85,11 @@ def test_eight_threads_at_once_equal_serial_calls():
 
 def _child_checks(index, seed, expected, queue):
     try:
-        from snn_ipu._backend import host
-
-        before = host.run_counts()
-        _assert_same(_forward_backward(index, seed), expected)
-        after = host.run_counts()
+        results, runs = runs_during(lambda: _forward_backward(index, seed))
+        _assert_same(results, expected)
         # A forked child cannot use the parent's OpenMP team: its own pool ran.
         if CONFIGS[index][1] > 1:
-            assert after["pool"] - before["pool"] == 2, (before, after)
-            assert after["openmp"] == before["openmp"], (before, after)
+            assert runs["pool"] == 2 and runs["openmp"] == 0, runs
         queue.put("ok")
     except BaseException as exc:
         queue.put(repr(exc))
@@ -112,21 +109,12 @@ def _run_forked_child(index, seed, expected):
     assert queue.get(timeout=10) == "ok"
 
 
-@pytest.fixture
-def parent_backend():
-    yield snn_ipu.runtime.set_threading_backend
-    snn_ipu.runtime.set_threading_backend("auto")
-
-
 @fork_only
-def test_forked_child_after_parent_used_the_pool(parent_backend):
-    from snn_ipu._backend import host
-
-    parent_backend("pool")  # else the parent's calls would run on torch's OpenMP team
-    before = host.run_counts()["pool"]
-    expected = _forward_backward(0, 7)  # the parent's pool now has helper threads
-    _forward_backward(7, 8)  # eight threads: seven helpers
-    assert host.run_counts()["pool"] - before == 4
+def test_forked_child_after_parent_used_the_pool(threading_backend):
+    threading_backend("pool")  # else the parent's calls would run on torch's OpenMP team
+    expected, runs = runs_during(lambda: _forward_backward(0, 7))  # the pool now has helpers
+    _, more = runs_during(lambda: _forward_backward(7, 8))  # eight threads: seven helpers
+    assert runs["pool"] == more["pool"] == 2
     _run_forked_child(0, 7, expected)
     _run_forked_child(7, 8, _forward_backward(7, 8))
     _assert_same(_forward_backward(0, 7), expected)  # the parent's pool still works
@@ -134,8 +122,8 @@ def test_forked_child_after_parent_used_the_pool(parent_backend):
 
 @fork_only
 @pytest.mark.parametrize("backend", ["pool", "auto"])
-def test_fork_while_another_thread_runs_a_kernel(parent_backend, backend):
-    parent_backend(backend)  # the busy thread's kernels on the pool, or on OpenMP
+def test_fork_while_another_thread_runs_a_kernel(threading_backend, backend):
+    threading_backend(backend)  # the busy thread's kernels on the pool, or on OpenMP
     expected = _forward_backward(1, 3)
     stop = threading.Event()
     calls = []

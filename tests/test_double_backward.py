@@ -7,19 +7,6 @@ import pytest
 import torch
 
 import snn_ipu
-from snn_ipu import _library, ops
-
-FRONT_ENDS = ["autograd_function"] + (["custom_op"] if _library.AVAILABLE else [])
-
-
-@pytest.fixture(params=FRONT_ENDS)
-def front_end(request, monkeypatch):
-    if request.param == "autograd_function":
-        monkeypatch.setattr(_library, "AVAILABLE", False)
-    else:
-        monkeypatch.setattr(ops, "EAGER_CUSTOM_OP", True)
-    return request.param
-
 
 def test_second_derivative_raises_a_clear_error(front_end):
     cur = torch.randn(6, 4, requires_grad=True)

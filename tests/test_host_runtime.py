@@ -10,6 +10,7 @@ import snn_ipu
 from snn_ipu import runtime
 from snn_ipu._backend import host as _host
 from oracle import close_to_round_off, snntorch_lif
+from run_counts import runs_during
 
 
 def _fwd_bwd(cur, **kwargs):
@@ -19,43 +20,29 @@ def _fwd_bwd(cur, **kwargs):
     return spk, mem, g
 
 
-@pytest.fixture
-def backend():
-    yield runtime.set_threading_backend
-    runtime.set_threading_backend("auto")
-
-
-def _runs_during(fn):
-    """fn()'s result and how many kernel runs took each path while it ran."""
-    before = _host.run_counts()
-    result = fn()
-    after = _host.run_counts()
-    return result, {key: after[key] - before[key] for key in after}
-
-
-def test_openmp_team_and_own_pool_give_identical_results(backend):
+def test_openmp_team_and_own_pool_give_identical_results(threading_backend):
     cur = torch.randn(13, 7, 301) + 0.3  # 2 tiles x 6 workers: 12 items
-    backend("pool")
+    threading_backend("pool")
     assert runtime.threading_backend() == "pool"
-    pooled, runs = _runs_during(lambda: _fwd_bwd(cur, num_threads=2))
+    pooled, runs = runs_during(lambda: _fwd_bwd(cur, num_threads=2))
     assert runs["pool"] == 2 and runs["openmp"] == 0  # forward and backward
-    backend("auto")
-    auto, runs = _runs_during(lambda: _fwd_bwd(cur, num_threads=2))
+    threading_backend("auto")
+    auto, runs = runs_during(lambda: _fwd_bwd(cur, num_threads=2))
     team = "openmp" if runtime.threading_backend().startswith("openmp") else "pool"
     assert runs[team] == 2 and runs["serial"] == 0
     for a, b in zip(pooled, auto):
         assert torch.equal(a, b)
-    _, runs = _runs_during(lambda: _fwd_bwd(cur, num_threads=1))
+    _, runs = runs_during(lambda: _fwd_bwd(cur, num_threads=1))
     assert runs["serial"] == 2 and runs["openmp"] == runs["pool"] == 0
 
 
-def test_torch_openmp_runtime_is_found_when_torch_has_one(backend):
+def test_torch_openmp_runtime_is_found_when_torch_has_one(threading_backend):
     if "openmp" not in torch.__config__.parallel_info().lower():
         pytest.skip("this torch is not built with OpenMP")
     assert runtime.threading_backend().startswith("openmp (")
-    backend("openmp")
+    threading_backend("openmp")
     with pytest.raises(ValueError, match="backend"):
-        backend("tbb")
+        threading_backend("tbb")
 
 
 def test_output_cache_reuses_buffers_and_can_be_emptied():
@@ -102,10 +89,10 @@ def test_outputs_larger_than_the_cache_are_streamed_and_exact(dtype, neurons, re
     torch.manual_seed(3)
     cur = (torch.randn(10, neurons) * 0.5 + 0.3).to(dtype)
     kwargs = dict(record_mem=True, reset_delay=reset_delay, reset_mechanism="zero")
-    big, runs = _runs_during(lambda: _fwd_bwd(cur, **kwargs))
+    big, runs = runs_during(lambda: _fwd_bwd(cur, **kwargs))
     assert runs["streaming_runs"] == 2  # forward and backward
     for columns in (slice(0, 777), slice(neurons - 1001, neurons)):
-        small, runs = _runs_during(lambda: _fwd_bwd(cur[:, columns], **kwargs))
+        small, runs = runs_during(lambda: _fwd_bwd(cur[:, columns], **kwargs))
         assert runs["streaming_runs"] == 0
         for a, b in zip(big, small):
             assert torch.equal(a[:, columns], b)
@@ -114,7 +101,7 @@ def test_outputs_larger_than_the_cache_are_streamed_and_exact(dtype, neurons, re
 def test_static_input_with_streamed_outputs_is_exact():
     torch.manual_seed(4)
     static = torch.randn(900_001) * 0.5 + 0.3
-    (spk, mem), runs = _runs_during(lambda: snn_ipu.ops.lif(static, 0.9, num_steps=10))
+    (spk, mem), runs = runs_during(lambda: snn_ipu.ops.lif(static, 0.9, num_steps=10))
     assert runs["streaming_runs"] == 1
     small = snn_ipu.ops.lif(static[:999], 0.9, num_steps=10)
     assert torch.equal(spk[:, :999], small[0]) and torch.equal(mem[:, :999], small[1])
@@ -135,17 +122,20 @@ def test_parameter_gradients_skipped_only_when_unwanted():
     close_to_round_off(g_with[1], g_ref[1], rel=1e-5)
 
 
-@pytest.mark.parametrize("neurons", [1000, 4_500_000])  # 18 MB of zeros: a buffer of its own
+@pytest.mark.parametrize("neurons", [1000, 4_500_000])
 def test_missing_membrane_reads_zeros(neurons):
     # Absent inputs read the shared read-only zeros, or past their 16 MiB
     # cap zeros of the call's own: either way the call equals one given
     # explicit zeros (initial membrane, and the absent membrane-record and
-    # final-membrane gradients).
+    # final-membrane gradients). One thread: one tile of all the neurons,
+    # whose zeros (18 MB for the larger case) pass the cap.
+    tile_zeros = _host.host_plan(2, neurons, "float", 1).neurons_per_tile * 4
+    assert (tile_zeros > 16 << 20) == (neurons > 1000)
     cur = (torch.randn(2, neurons) + 0.5).requires_grad_()
     grad = torch.randn(2, neurons)
     results = []
     for mem in (None, torch.zeros(neurons)):
-        spk, _ = snn_ipu.ops.lif(cur, 0.85, mem=mem, record_mem=False)
+        spk, _ = snn_ipu.ops.lif(cur, 0.85, mem=mem, record_mem=False, num_threads=1)
         (g,) = torch.autograd.grad(spk, cur, grad)
         results.append((spk, g))
     for a, b in zip(*results):

@@ -5,6 +5,7 @@ import torch
 
 import snn_ipu
 from snn_ipu import _host
+from run_counts import runs_during
 
 lif = snn_ipu.ops.lif
 
@@ -104,12 +105,9 @@ def test_bad_num_threads(n):
 @pytest.mark.parametrize("n", [np.int64(2), torch.tensor(2)])
 def test_numpy_and_torch_integers_are_thread_counts(n):
     cur = torch.randn(4, 3, 64)  # 2 tiles of 6 workers with 2 threads
-    before = _host.run_counts()
-    outputs = lif(cur, 0.9, num_threads=n)
-    after = _host.run_counts()
+    outputs, runs = runs_during(lambda: lif(cur, 0.9, num_threads=n))
     # Two threads ran (a team or the pool), not the calling thread alone.
-    assert after["serial"] == before["serial"]
-    assert (after["openmp"] + after["pool"]) - (before["openmp"] + before["pool"]) == 1
+    assert runs["serial"] == 0 and runs["openmp"] + runs["pool"] == 1
     assert all(torch.equal(a, b) for a, b in zip(outputs, lif(cur, 0.9, num_threads=1)))
 
 
