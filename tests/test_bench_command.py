@@ -261,32 +261,32 @@ def test_report_records_the_command_that_ran(tmp_path):
 
 
 def test_bench_float16_check_passes_on_the_real_kernel(tmp_path):
+    # In process (a subprocess costs 3 s of imports): the same main().
+    from snn_ipu.__main__ import main as cli_main
+
     out = tmp_path / "bench.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "snn_ipu", "bench", "--shapes", "7,3,65", "--repeats", "1",
-         "--warmup", "0", "--baselines", "none", "--dtype", "float16", "--json", str(out),
-         "--plot", str(tmp_path / "bench.png")],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert cli_main(["bench", "--shapes", "7,3,65", "--repeats", "1", "--warmup", "0",
+                     "--baselines", "none", "--dtype", "float16", "--json", str(out),
+                     "--plot", str(tmp_path / "bench.png")]) == 0
     rows = json.loads(out.read_text())["results"]
     assert all(r["dtype"] == "float16" for r in rows)
     assert 0 <= rows[0]["check_rel_err"] <= 2e-3  # tests/lif_compare.py's float16 tolerance
 
 
-def test_bench_peak_memory_in_mib_and_small_layers_marked(tmp_path):
+def test_bench_peak_memory_in_mib_and_small_layers_marked(tmp_path, capsys):
+    from snn_ipu.__main__ import main as cli_main
+
     out = tmp_path / "bench.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "snn_ipu", "bench", "--shapes", "5,2,8;4,16,8192",
-         "--repeats", "1", "--warmup", "0", "--baselines", "plain", "--no-check",
-         "--json", str(out), "--plot", str(tmp_path / "bench.png")],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert cli_main(["bench", "--shapes", "5,2,8;4,16,8192", "--repeats", "1", "--warmup",
+                     "0", "--baselines", "plain", "--no-check", "--json", str(out),
+                     "--plot", str(tmp_path / "bench.png")]) == 0
+    stdout = capsys.readouterr().out
     rows = json.loads(out.read_text())["results"]
     for r in rows:  # the old key stays, in its unit; the absolute peak is added
         assert r["peak_extra_MiB"] == pytest.approx(
             r["peak_extra_tensors"] * 4 * r["elements"] / 2**20)
-    assert "peak MiB" in result.stdout
-    table = {line.split()[0]: line for line in result.stdout.splitlines()
+    assert "peak MiB" in stdout
+    table = {line.split()[0]: line for line in stdout.splitlines()
              if line.split() and line.split()[0] in ("5x2x8", "4x16x8192")}
     assert " T*" in table["5x2x8"] and " T*" not in table["4x16x8192"]
-    assert "* layer under 1 MiB" in result.stdout
+    assert "* layer under 1 MiB" in stdout
