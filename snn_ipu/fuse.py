@@ -71,6 +71,13 @@ def fuse(model: nn.Sequential) -> "FusedSequential":
     would collect from the last layer, stacked over time: ``(spk_rec,
     mem_rec)`` when the last layer is a ``Leaky`` with ``output=True``, else
     the last layer's outputs.
+
+    Results: the neurons are bitwise snnTorch's. A layer run on the folded
+    batch agrees with the step loop's per-step calls to its round-off (BLAS
+    and oneDNN choose kernels by batch size), so membranes agree to
+    round-off and a spike can flip only where a membrane lies within it of
+    the threshold; hoisted layers and layers run per step see the loop's
+    batch and give its bits. Gradients agree to round-off.
     """
     if not isinstance(model, nn.Sequential):
         raise TypeError(f"fuse: expected an nn.Sequential, got {type(model).__name__}")
@@ -208,9 +215,7 @@ def _check_leaky_hooks(index: int, layer: snn.Leaky) -> None:
             f"fuse: layer {index} (Leaky) has forward or backward hooks; a fused Leaky runs "
             f"all time steps in one kernel call and is never called as a module, so they "
             f"would not run. Remove them, or run the model step by step")
-    # Not while torch.compile traces (it cannot trace the stack walk that
-    # names the user's line): eager calls of the same model warn.
-    if _has_global_hooks() and not runtime.compiling():
+    if _has_global_hooks():
         warn_at_caller(f"fuse: layer {index} (Leaky) runs fused, so the hooks registered for "
                        f"every module are not called for it", UserWarning)
 

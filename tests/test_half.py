@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import snn_ipu
-from oracle import SURROGATE_FACTORIES
+from oracle import SURROGATE_FACTORIES, close_to_round_off
 
 
 @pytest.mark.parametrize("reset,delay", [("subtract", True), ("zero", False), ("none", True)])
@@ -76,6 +76,9 @@ def test_fused_model_under_cpu_autocast_matches_the_step_loop():
     spk_r = torch.stack([s for s, _ in steps])
     mem_r = torch.stack([m for _, m in steps])
     # snnTorch computes in float32 (its float32 beta promotes the bfloat16
-    # current): the same spikes, and its membrane rounded as ours is.
+    # current): the same spikes, and its membrane rounded as ours is. The
+    # second Linear runs on the folded [T*B] spikes, where its bfloat16
+    # kernel may round otherwise than on [B] (tests/test_fuse.py): equal to
+    # a few bfloat16 ulps (2**-8 relative).
     assert torch.equal(spk.float(), spk_r.float())
-    assert torch.equal(mem, mem_r.bfloat16())
+    close_to_round_off(mem.float(), mem_r.bfloat16().float(), rel=2 ** -6)
