@@ -11,6 +11,7 @@ from typing import Optional
 import torch
 
 from ._backend import host as _host
+from ._compat import autocast_cpu, compiling  # noqa: F401 - used as runtime.*
 
 __all__ = ["num_threads", "debug_enabled", "debug_mode", "set_debug", "next_debug_seed",
            "empty_cache", "set_cache_limit", "cache_stats", "threading_backend",
@@ -74,24 +75,6 @@ def check_num_steps(num_steps) -> int:
     if steps is None or steps < 1:
         raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
     return steps
-
-
-# torch >= 2.1; looked up once, as this is asked on every kernel call.
-_is_compiling = getattr(getattr(torch, "compiler", None), "is_compiling", None)
-
-
-def compiling() -> bool:
-    """True while torch.compile traces: code that reads values or /proc must
-    not run then (it would break the graph)."""
-    return _is_compiling is not None and bool(_is_compiling())
-
-
-def autocast_cpu() -> bool:
-    """Whether torch.autocast is on for CPU ops here."""
-    try:
-        return torch.is_autocast_enabled("cpu")
-    except TypeError:  # torch < 2.4 takes no device type
-        return torch.is_autocast_cpu_enabled()
 
 
 def debug_enabled() -> bool:

@@ -17,6 +17,8 @@ from typing import Callable, Optional, Tuple
 
 import torch
 
+from ._compat import assume_constant_result
+
 __all__ = ["SurrogateSpec", "resolve", "SURROGATE_IDS"]
 
 # Kernel ids; the numbers are fixed (they are the PopART op's attribute values).
@@ -123,15 +125,9 @@ def resolve(spike_grad) -> Tuple[Optional[SurrogateSpec], Optional[str]]:
     return SurrogateSpec(name, kernel_id, a, b), None
 
 
-def _assume_constant(fn):
-    # torch.compile cannot trace the closure inspection below; the answer
-    # depends only on the surrogate object, so let it run once while tracing.
-    compiler = getattr(torch, "compiler", None)
-    decorate = getattr(compiler, "assume_constant_result", None)
-    return decorate(fn) if decorate is not None else fn
-
-
-@_assume_constant
+# torch.compile cannot trace the closure inspection below; the answer depends
+# only on the surrogate object, so it runs once while tracing.
+@assume_constant_result
 def _resolve_constant(spike_grad):
     """(name, kernel id, a, b, None), or (None, None, 0, 0, reason)."""
     factory = _factory_name(spike_grad)

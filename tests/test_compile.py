@@ -58,10 +58,10 @@ def test_fused_model_compiles_without_graph_breaks_and_matches_eager(monkeypatch
 
 
 def test_fused_model_compiles_with_hooks_on_every_module(monkeypatch):
-    # Profilers register hooks for every module. Eager calls of a fused model
-    # then warn that its Leaky layers skip them; the warning names the
-    # user's line by walking the stack, which torch.compile cannot trace, so
-    # it is left out while compiling: the model must still compile whole.
+    # Profilers register hooks for every module. A fused model's Leaky layers
+    # skip them, and say so in a warning that names the user's line by
+    # walking the stack: torch.compile cannot trace that walk, so it runs once,
+    # for real, while the call is traced, and the model still compiles whole.
     from torch.nn.modules.module import register_module_forward_hook
 
     _, step = _fused_step(monkeypatch, num_steps=4)
@@ -71,11 +71,14 @@ def test_fused_model_compiles_with_hooks_on_every_module(monkeypatch):
     try:
         with pytest.warns(UserWarning, match="hooks registered for every module"):
             eager = step(x)
-        out = torch.compile(step, fullgraph=True, backend="aot_eager")(x)
+        torch._dynamo.reset()
+        with pytest.warns(UserWarning, match="hooks registered for every module") as traced:
+            out = torch.compile(step, fullgraph=True, backend="aot_eager")(x)
     finally:
         handle.remove()
     assert torch.equal(out, eager)
     assert any(isinstance(m, nn.Linear) for m in seen)
+    assert {w.filename for w in traced} == {__file__}
 
 
 def test_fused_model_compiles_with_a_changing_num_steps(monkeypatch):
@@ -163,3 +166,83 @@ def test_eager_front_ends_give_the_same_bits(monkeypatch, record_mem, static, dt
     for a, c in zip(*results):
         assert (a is None and c is None) or torch.equal(a, c)
     assert results[0][2] is not None and results[0][2].abs().sum() > 0
+
+
+# The exact reference path (what the kernels do not cover) is plain torch, as
+# snnTorch's own loop is: models that compiled whole with snnTorch must
+# compile whole with snn_ipu too, warning included. (state_quant is not
+# among them: snnTorch's quantiser itself breaks the graph, at a tolist().)
+_REFERENCE_NEURONS = {
+    "surrogate_disable": lambda: dict(surrogate_disable=True),
+    "custom_surrogate": lambda: dict(
+        spike_grad=snn.surrogate.custom_surrogate(lambda input_, grad_input, spk: grad_input)),
+    "sso": lambda: dict(spike_grad=snn.surrogate.SSO(mean=0.0, variance=0.0)),
+    "inhibition": lambda: dict(inhibition=True),
+}
+
+
+@pytest.mark.filterwarnings("ignore:Inhibition is an unstable feature")  # snnTorch's own
+@pytest.mark.parametrize("options", sorted(_REFERENCE_NEURONS))
+def test_reference_path_compiles_without_graph_breaks(options):
+    import warnings
+
+    from snntorch import utils
+
+    def make():
+        torch.manual_seed(0)
+        return snn_ipu.nn.Leaky(beta=0.5, step_mode="multi", **_REFERENCE_NEURONS[options]())
+
+    x = torch.rand(6, 3, 5) * 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", snn_ipu.ReferencePathWarning)
+        torch._dynamo.reset()
+        explanation = torch._dynamo.explain(make())(x)
+        assert explanation.graph_break_count == 0, explanation.break_reasons
+        eager_neuron, compiled_neuron = make(), make()
+        utils.reset(eager_neuron)
+        eager = eager_neuron(x)
+    torch._dynamo.reset()
+    with pytest.warns(snn_ipu.ReferencePathWarning) as traced:
+        compiled = torch.compile(compiled_neuron, fullgraph=True, backend="eager")(x)
+    assert {w.filename for w in traced} == {__file__}  # the line that called the model
+    for a, b in zip(compiled, eager):
+        assert torch.equal(a, b)
+
+
+def test_ops_lif_reference_path_compiles_whole_with_gradients():
+    spike_grad = snn.surrogate.custom_surrogate(lambda input_, grad_input, spk: grad_input * 0.5)
+    x = torch.randn(7, 4, 5, requires_grad=True)
+
+    def f(x):
+        spk, mem = snn_ipu.ops.lif(x, 0.9, spike_grad=spike_grad)
+        return (spk * 2).sum() + mem.pow(2).sum()
+
+    with pytest.warns(snn_ipu.ReferencePathWarning):
+        eager = torch.autograd.grad(f(x), x)
+    torch._dynamo.reset()
+    with pytest.warns(snn_ipu.ReferencePathWarning):
+        compiled = torch.autograd.grad(
+            torch.compile(f, fullgraph=True, backend="aot_eager")(x), x)
+    assert torch.equal(compiled[0], eager[0])
+
+
+def test_fused_model_with_a_reference_neuron_compiles_whole():
+    from snntorch import utils
+
+    def make():
+        torch.manual_seed(0)
+        return snn_ipu.fuse(nn.Sequential(
+            nn.Linear(5, 6), snn.Leaky(beta=0.9, init_hidden=True, surrogate_disable=True),
+            nn.Linear(6, 3), snn.Leaky(beta=0.8, init_hidden=True, output=True)))
+
+    x = torch.rand(6, 4, 5) * 2
+    eager_model, compiled_model = make(), make()
+    utils.reset(eager_model)
+    with pytest.warns(snn_ipu.ReferencePathWarning):
+        eager = eager_model(x)
+    torch._dynamo.reset()
+    utils.reset(compiled_model)
+    with pytest.warns(snn_ipu.ReferencePathWarning):
+        compiled = torch.compile(compiled_model, fullgraph=True, backend="aot_eager")(x)
+    for a, b in zip(compiled, eager):
+        assert torch.equal(a, b)
