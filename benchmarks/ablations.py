@@ -30,11 +30,13 @@ import torch
 from snntorch import functional as SF
 from torch.autograd.function import once_differentiable
 
-from snn_ipu import _baselines, _kernels, ops
-from snn_ipu._measure import CopyProbe, interleaved_medians
-from snn_ipu.models import seed_sequential
+from snn_ipu import ops
+from snn_ipu._lif import kernels as _kernels
+from snn_ipu.cli import baselines as _baselines
+from snn_ipu.cli.measure import CopyProbe, interleaved_medians
+from snn_ipu.cli.models import seed_sequential
 from snn_ipu.surrogates import DEFAULT as ATAN
-from snn_ipu.train import FusedRunner, adam
+from snn_ipu.cli.train import FusedRunner, adam
 
 # ops.lif's kernel settings in the benchmark's workload: subtract reset,
 # delayed, atan surrogate, no membrane record.

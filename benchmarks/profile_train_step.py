@@ -9,9 +9,9 @@ self CPU time with their input shapes.
 import torch
 from torch.profiler import ProfilerActivity, profile
 
-from snn_ipu.bench_train import make_step
-from snn_ipu.models import seed_sequential
-from snn_ipu.train import FusedRunner
+from snn_ipu.cli.bench_train import make_step
+from snn_ipu.cli.models import seed_sequential
+from snn_ipu.cli.train import FusedRunner
 
 
 def main():

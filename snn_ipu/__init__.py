@@ -6,7 +6,7 @@ on the IPU through a PopART custom op, and on the CPU through the same codelet
 sources compiled against a shim of the Poplar vertex API.
 """
 from . import nn, ops, runtime, surrogates
-from ._backend import build_info
+from ._backends import build_info
 from .fuse import FusedSequential, fuse
 from .ops import ReferencePathWarning, lif
 from .runtime import debug_mode, set_debug

@@ -31,9 +31,10 @@ import torch
 from torch import nn
 from torch.nn.modules import module as module_impl  # its global hook registries
 
-from . import ops, runtime
+from . import ops
+from ._counts import check_num_steps
+from ._neurons.leaky import run_leaky_sequence, run_leaky_then_linear
 from ._warn import warn_at_caller
-from ._leaky_sequence import run_leaky_sequence, run_leaky_then_linear
 
 __all__ = ["fuse", "FusedSequential"]
 
@@ -113,7 +114,7 @@ class FusedSequential(nn.Sequential):
 
     def forward(self, x: torch.Tensor, num_steps: Optional[int] = None):
         if num_steps is not None:
-            steps, static = runtime.check_num_steps(num_steps), True
+            steps, static = check_num_steps(num_steps), True
         else:
             if x.dim() < 2:
                 raise ValueError(f"input: expected [T, B, ...] (or [B, ...] with num_steps), "

@@ -13,7 +13,7 @@ from typing import Optional
 import snntorch as snn
 import torch
 
-from ._leaky_sequence import run_leaky_sequence
+from ._neurons.leaky import run_leaky_sequence
 
 __all__ = ["Leaky"]
 

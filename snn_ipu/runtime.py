@@ -10,8 +10,8 @@ from typing import Optional
 
 import torch
 
-from ._backend import host as _host
-from ._compat import autocast_cpu, compiling  # noqa: F401 - used as runtime.*
+from ._backends.host import host as _host
+from ._counts import as_int, check_num_threads
 
 __all__ = ["num_threads", "debug_enabled", "debug_mode", "set_debug", "next_debug_seed",
            "empty_cache", "set_cache_limit", "cache_stats", "threading_backend",
@@ -37,44 +37,12 @@ _thread_debug = _ThreadDebug()
 _seeds = itertools.count(1)
 
 
-MAX_THREADS = 1024  # the most threads one kernel call takes
-
-
 def num_threads(requested: Optional[int] = None) -> int:
-    """Threads for one kernel call: ``requested``, else ``torch.get_num_threads()``."""
+    """Threads for one kernel call: ``requested`` (an int from 1 to 1024),
+    else ``torch.get_num_threads()``."""
     if requested is None:
         return max(1, torch.get_num_threads())
-    threads = _as_int(requested)
-    if threads is None or not 1 <= threads <= MAX_THREADS:
-        raise ValueError(f"num_threads: expected an int from 1 to {MAX_THREADS}, "
-                         f"got {requested!r}")
-    return threads
-
-
-def _as_int(value) -> Optional[int]:
-    """``value`` as a Python int (numpy and torch integers accepted), or None
-    for anything else, bool included."""
-    import operator
-
-    # Python and torch booleans are not counts (operator.index refuses
-    # numpy's). No getattr: torch.compile passes a dynamic count as a
-    # SymInt, on which it cannot trace one.
-    if isinstance(value, bool) or (isinstance(value, torch.Tensor)
-                                   and value.dtype == torch.bool):
-        return None
-    try:
-        return operator.index(value)
-    except TypeError:
-        return None
-
-
-def check_num_steps(num_steps) -> int:
-    """``num_steps`` as a positive Python int (numpy and torch integers
-    accepted), or a ValueError naming it."""
-    steps = _as_int(num_steps)
-    if steps is None or steps < 1:
-        raise ValueError(f"num_steps: expected a positive int, got {num_steps!r}")
-    return steps
+    return check_num_threads(requested)
 
 
 def debug_enabled() -> bool:
@@ -141,15 +109,10 @@ def set_threading_backend(backend: str) -> None:
 
 
 # ----------------------------------------------------------- output cache
-# Kernel outputs of 4 MiB or more come from a caching pool
-# (csrc/ops/OutputPool.hpp; the host module allocates the outputs, see
-# csrc/ops/OutputArrays.hpp). A fresh large buffer comes from mmap, and its
-# first write pays for page faults and zeroing: about 25 ms for 100 MiB with
-# 4 KiB pages on our machine, against 2-3 ms to write it. The buffers of
-# freed outputs are kept for reuse, up to a limit (1 GiB by default, or
-# SNN_IPU_CACHE_LIMIT_MB), as PyTorch's CUDA caching allocator does, so that
-# training loops do not pay for fresh pages at every call. The backward's
-# scratch comes from the same pool, and is counted in its statistics.
+# Kernel outputs of 4 MiB or more, and the backward's scratch, come from a
+# caching pool (csrc/ops/runtime/OutputPool.hpp), which keeps freed buffers
+# for reuse as PyTorch's CUDA caching allocator does: a fresh buffer's first
+# write pays for its page faults (benchmarks/RESULTS.md, "Tuning constants").
 
 
 def empty_cache() -> None:
@@ -160,7 +123,7 @@ def empty_cache() -> None:
 
 def set_cache_limit(num_bytes: int) -> None:
     """Keep at most ``num_bytes`` of freed output buffers for reuse (0: none)."""
-    count = _as_int(num_bytes)
+    count = as_int(num_bytes)
     if count is None or not 0 <= count < 1 << 64:
         raise ValueError(f"num_bytes: expected an int from 0 to 2**64 - 1, got {num_bytes!r}")
     num_bytes = count

@@ -30,14 +30,15 @@ def front_end(request, monkeypatch):
     torch.autograd.Function (what older torch, such as PopTorch's 2.0, has)
     and the torch.library custom op (torch >= 2.4; skipped, with the reason,
     where it is not available)."""
-    from snn_ipu import _library, ops
+    from snn_ipu._lif import front_end as chosen
+    from snn_ipu._lif import library
 
     if request.param == "autograd_function":
-        monkeypatch.setattr(_library, "AVAILABLE", False)
-    elif not _library.AVAILABLE:
+        monkeypatch.setattr(library, "AVAILABLE", False)
+    elif not library.AVAILABLE:
         pytest.skip("torch.library.custom_op needs torch >= 2.4")
     else:
-        monkeypatch.setattr(ops, "EAGER_CUSTOM_OP", True)
+        monkeypatch.setattr(chosen, "EAGER_CUSTOM_OP", True)
     return request.param
 
 

@@ -1,0 +1,114 @@
+"""``python -m snn_ipu plan``: the tile plan of one LIF layer on a GC200 IPU.
+
+Prints what the PopART op would build for a ``[T, B, N]`` layer: the tiles it
+uses, the neurons on each tile and each worker, the bytes a tile needs in the
+forward and the backward pass, that the backward recomputes the membrane
+instead of saving it, and the estimated cycles of the cost model the IPU build
+registers with Poplar. A layer that does not fit says which limit it breaks.
+The plan is computed by the same C++ function the IPU glue and the host runner
+use; no SDK is needed.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from .._backends.host import require_host
+
+# The GC200 (Mk2 IPU): tiles, worker contexts per tile, bytes of SRAM per
+# tile, and the clock the cycle estimates are converted to time with.
+GC200 = {"num_tiles": 1472, "workers_per_tile": 6, "bytes_per_tile": 624 * 1024}
+GC200_CLOCK_HZ = 1.33e9
+# Neurons a worker carries in registers across all time steps on the IPU
+# (kMaxChunkNeurons under __IPU__, csrc/codelets/LifMath.hpp).
+IPU_CHUNK_NEURONS = 2
+
+
+def parse_shape(text: str):
+    try:
+        dims = tuple(int(d) for d in text.split(","))
+    except ValueError:
+        dims = ()
+    if len(dims) < 2 or any(d < 1 for d in dims):
+        raise argparse.ArgumentTypeError(
+            f"expected positive integers 'T,B,N' (time steps, then the neuron dimensions), "
+            f"got {text!r}")
+    return dims
+
+
+# --dtype's spellings: bench's (torch's) names, and the C++ element types the
+# host module's plan takes, which this command took first.
+HOST_DTYPES = {"float32": "float", "float16": "half", "float": "float", "half": "half"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--shape", type=parse_shape, required=True, metavar="T,B,N",
+                        help="the layer's [T, ...] shape, e.g. 25,128,1000")
+    parser.add_argument("--dtype", choices=tuple(HOST_DTYPES), default="float32",
+                        help="element type of the current and spikes: float32 or float16, "
+                             "as bench spells them (float and half, the C++ names, also "
+                             "work; default %(default)s)")
+
+
+def plan_layer(shape, dtype: str):
+    """The GC200 plan of a ``[T, ...]`` layer (raises ValueError naming the
+    limit); ``dtype`` in either spelling of HOST_DTYPES (or another type the
+    host module plans, such as "double")."""
+    host = require_host()
+    steps, neurons = shape[0], math.prod(shape[1:])
+    if steps >= 1 << 64 or neurons >= 1 << 64:
+        raise ValueError(f"{steps} steps x {neurons} neurons: the plan counts both in "
+                         f"64 bits")
+    return host.plan(steps, neurons, HOST_DTYPES.get(dtype, dtype),
+                     chunk_neurons=IPU_CHUNK_NEURONS, **GC200)
+
+
+def _per_tile(nbytes: int, limit: int) -> str:
+    return f"{nbytes / 1024:.1f} KiB per tile ({100 * nbytes / limit:.1f}% of its memory)"
+
+
+def _time(cycles: int) -> str:
+    return f"{cycles:,} cycles ({cycles / GC200_CLOCK_HZ * 1e6:.1f} us at 1.33 GHz)"
+
+
+def describe(plan, shape) -> str:
+    host = require_host()
+    worker_sizes = [end - begin for begin, end in
+                    (plan.worker_range(0, w) for w in range(plan.workers_per_tile))]
+    busy = [n for n in worker_sizes if n > 0]
+    last_begin, last_end = plan.tile_range(plan.tiles_used - 1)
+    state_bytes = 8 if plan.dtype == "double" else 4
+    forward, backward = host.lif_cycles(plan)
+    dims = " x ".join(str(d) for d in shape[1:])
+    lines = [
+        f"LIF tile plan on a GC200 IPU ({plan.num_tiles} tiles, {plan.workers_per_tile} "
+        f"workers per tile, {plan.bytes_per_tile // 1024} KiB per tile)",
+        f"  layer             T = {plan.num_steps}, {dims} = {plan.num_neurons} neurons, "
+        f"{plan.dtype}",
+        f"  tiles used        {plan.tiles_used} of {plan.num_tiles}",
+        f"  neurons per tile  {plan.neurons_per_tile} (last tile: {last_end - last_begin})",
+        f"  per worker        {max(busy)} at most, {len(busy)} of {plan.workers_per_tile} "
+        f"workers busy on a full tile (blocks aligned to {plan.grain} neurons)",
+        f"  register chunk    {plan.chunk_neurons} neurons carried across all "
+        f"{plan.num_steps} steps",
+        f"  forward           {_per_tile(plan.forward_bytes_per_tile, plan.bytes_per_tile)}",
+        f"  backward          {_per_tile(plan.backward_bytes_per_tile, plan.bytes_per_tile)}",
+        f"  membrane          recomputed in the backward pass, not saved "
+        f"(scratch {plan.backward_scratch_elements * state_bytes / 1024:.1f} KiB per tile)",
+        f"  forward cycles    {_time(forward)}",
+        f"  backward cycles   {_time(backward)}",
+        "  (cycles: estimate of the vertex cost model, csrc/ops/LifCycles.hpp, for reset "
+        "'subtract' with delay and the atan surrogate; not measured on hardware)",
+    ]
+    return "\n".join(lines)
+
+
+def main(args) -> int:
+    try:
+        plan = plan_layer(args.shape, args.dtype)
+    except ValueError as exc:
+        print(f"python -m snn_ipu plan: error: {exc}", file=sys.stderr)
+        return 2
+    print(describe(plan, args.shape))
+    return 0
