@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+import torch
+
 from .._counts import MAX_THREADS
 
 
@@ -35,3 +37,15 @@ def non_negative_int(text: str) -> int:
 def thread_count(text: str) -> int:
     """--threads: 1 to MAX_THREADS, what a kernel call takes."""
     return _int_in(text, 1, MAX_THREADS)
+
+
+def add_threads(parser: argparse.ArgumentParser, what: str) -> None:
+    """--threads, the threads torch and the kernels use."""
+    parser.add_argument("--threads", type=thread_count, default=None,
+                        help=f"{what} (default: torch.get_num_threads())")
+
+
+def use_threads(args) -> None:
+    """Makes --threads, where given, the threads torch and the kernels use."""
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)

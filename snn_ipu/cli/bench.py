@@ -26,7 +26,7 @@ import torch
 
 from .._backends.host import require_host
 from . import baselines as _baselines
-from .args import non_negative_int, positive_int, thread_count
+from .args import add_threads, non_negative_int, positive_int, use_threads
 from .measure import CopyProbe, Progress, interleaved_medians, peak_tensor_bytes
 
 DEFAULT_SHAPES = "25,128,1000;100,64,4096"
@@ -277,8 +277,7 @@ def add_arguments(parser: argparse.ArgumentParser):
                         help="timed runs per case, reported as their median (default %(default)s)")
     parser.add_argument("--warmup", type=non_negative_int, default=1,
                         help="untimed runs first (default %(default)s)")
-    parser.add_argument("--threads", type=thread_count, default=None,
-                        help="threads for torch and snn_ipu (default: torch.get_num_threads())")
+    add_threads(parser, "threads for torch and snn_ipu")
     parser.add_argument("--dtype", choices=["float32", "float16"], default="float32",
                         help="element type of the current (default %(default)s)")
     parser.add_argument("--baselines", type=parse_baselines, default=frozenset(BASELINES),
@@ -298,8 +297,7 @@ def add_arguments(parser: argparse.ArgumentParser):
 
 def main(args) -> int:
     require_host()  # timing the reference path instead would mislead
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    use_threads(args)
     shapes = args.shapes or parse_shapes(QUICK_SHAPES if args.quick else DEFAULT_SHAPES)
     impls = implementations(args)
     copy_probe = CopyProbe()

@@ -20,7 +20,7 @@ import torch
 from snntorch import functional as SF
 
 from .._backends.host import require_host
-from .args import positive_int, thread_count
+from .args import add_threads, positive_int, use_threads
 from .measure import interleaved_medians
 from .bench import machine_description, print_machine, write_report
 from .models import NUM_STEPS, seed_sequential
@@ -71,16 +71,14 @@ def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--repeats", type=positive_int, default=10,
                         help="timed steps of each side, reported as their median "
                              "(default %(default)s)")
-    parser.add_argument("--threads", type=thread_count, default=None,
-                        help="torch / kernel threads (default: torch.get_num_threads())")
+    add_threads(parser, "torch / kernel threads")
     parser.add_argument("--json", default="benchmarks/out/train_step.json",
                         help="where to write the results as JSON (default %(default)s)")
 
 
 def main(args) -> int:
     require_host()  # timing the reference path instead would mislead
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    use_threads(args)
     torch.manual_seed(0)
     seq = seed_sequential(args.inputs)
     x = torch.rand(args.batch_size, 1, args.inputs)

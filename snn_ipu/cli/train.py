@@ -19,7 +19,7 @@ from snntorch import functional as SF
 from .._backends.host import require_host
 from ..fuse import fuse
 from . import datasets
-from .args import positive_int, thread_count
+from .args import add_threads, positive_int, use_threads
 from .measure import Progress
 from .models import NUM_STEPS, SeedTutorialNet, seed_sequential
 
@@ -120,9 +120,7 @@ def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the initial weights and the batch order "
                              "(default %(default)s)")
-    parser.add_argument("--threads", type=thread_count, default=None,
-                        help="torch / kernel threads on the CPU (default: "
-                             "torch.get_num_threads())")
+    add_threads(parser, "torch / kernel threads on the CPU")
     parser.add_argument("--compare", action="store_true",
                         help="also train the snnTorch tutorial model side by side")
     parser.add_argument("--device", choices=["cpu", "ipu"], default="cpu",
@@ -134,8 +132,7 @@ def main(args) -> int:
         from .ipu_train import main as ipu_main  # needs PopTorch
         return ipu_main(args)
     require_host()  # the fused runner's kernels
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    use_threads(args)
     if args.epochs is None:
         args.epochs = 15 if args.dataset == "digits" else 1
     data = datasets.load(args.dataset, args.data_dir)
