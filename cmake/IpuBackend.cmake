@@ -43,6 +43,7 @@ add_library(snn_ipu_popart SHARED
   csrc/ops/ipu/LifOpx.cpp
   csrc/ops/ipu/LifCodelets.cpp
   csrc/ops/ipu/PlanLayout.cpp
+  csrc/ops/ElementType.cpp
   csrc/ops/LifPlan.cpp
   csrc/ops/LifCycles.cpp)
 target_compile_definitions(snn_ipu_popart PRIVATE ONNX_NAMESPACE=onnx)

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "ElementType.hpp"
 #include "HostLif.hpp"
-#include "LifPlan.hpp"
 
 namespace snn_ipu {
 

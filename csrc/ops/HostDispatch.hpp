@@ -8,7 +8,7 @@
 #include <type_traits>
 
 #include "../codelets/LifTypes.hpp"
-#include "LifPlan.hpp"
+#include "ElementType.hpp"
 
 namespace snn_ipu {
 

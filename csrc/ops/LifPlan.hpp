@@ -13,15 +13,9 @@
 #include <string>
 
 #include "../codelets/WorkDivision.hpp"
+#include "ElementType.hpp"
 
 namespace snn_ipu {
-
-enum class ElementType { Half, Float, Double };
-
-const char *elementTypeName(ElementType type);
-unsigned elementBytes(ElementType type);
-unsigned stateBytes(ElementType type); // float32 state for half and float
-unsigned workerGrain(ElementType type); // kWorkerGrain<FPType>
 
 struct TileConfig {
   // GC200 defaults.

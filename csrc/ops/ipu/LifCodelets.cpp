@@ -13,7 +13,7 @@
 
 #include "../../codelets/LifTypes.hpp"
 #include "../LifCycles.hpp"
-#include "../LifPlan.hpp"
+#include "../ElementType.hpp"
 #include "PlanLayout.hpp"
 
 namespace snn_ipu {
