@@ -4,7 +4,7 @@ The forward is the two calls (the kernels' forward, then
 torch.nn.functional.linear on the spikes). The backward gives the LIF kernel
 the Linear's output gradient and weight instead of the spikes' gradient: the
 host runner forms that gradient per block of neurons, in cache (see
-LifBackwardArgs::linearGrad in csrc/ops/HostLif.hpp), so the [T, N] tensor a
+LifBackwardArgs::linearGrad in csrc/ops/host/HostLif.hpp), so the [T, N] tensor a
 matmul would write and the kernel read back never exists.
 """
 from __future__ import annotations

@@ -142,8 +142,8 @@ def set_threading_backend(backend: str) -> None:
 
 # ----------------------------------------------------------- output cache
 # Kernel outputs of 4 MiB or more come from a caching pool
-# (csrc/ops/OutputPool.hpp; the host module allocates the outputs, see
-# csrc/ops/OutputArrays.hpp). A fresh large buffer comes from mmap, and its
+# (csrc/ops/runtime/OutputPool.hpp; the host module allocates the outputs, see
+# csrc/ops/bindings/OutputArrays.hpp). A fresh large buffer comes from mmap, and its
 # first write pays for page faults and zeroing: about 25 ms for 100 MiB with
 # 4 KiB pages on our machine, against 2-3 ms to write it. The buffers of
 # freed outputs are kept for reuse, up to a limit (1 GiB by default, or

@@ -1,9 +1,9 @@
-#include "LifPlan.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 #include <limits>
 #include <sstream>
 
-#include "../codelets/LifTypes.hpp"
+#include "codelets/LifTypes.hpp"
 
 namespace snn_ipu {
 

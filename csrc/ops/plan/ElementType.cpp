@@ -1,8 +1,8 @@
-#include "ElementType.hpp"
+#include "ops/plan/ElementType.hpp"
 
 #include <cstdint>
 
-#include "../codelets/LifTypes.hpp"
+#include "codelets/LifTypes.hpp"
 
 namespace snn_ipu {
 

@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "../codelets/WorkDivision.hpp"
-#include "ElementType.hpp"
+#include "codelets/WorkDivision.hpp"
+#include "ops/plan/ElementType.hpp"
 
 namespace snn_ipu {
 

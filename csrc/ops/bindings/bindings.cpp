@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "../codelets/LifTypes.hpp"
-#include "BindingHelpers.hpp"
-#include "HostLif.hpp"
-#include "LifPlan.hpp"
-#include "OutputArrays.hpp"
+#include "codelets/LifTypes.hpp"
+#include "ops/bindings/BindingHelpers.hpp"
+#include "ops/bindings/OutputArrays.hpp"
+#include "ops/host/HostLif.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 namespace py = pybind11;
 using namespace snn_ipu;
