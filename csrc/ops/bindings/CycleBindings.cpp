@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include "codelets/LifTypes.hpp"
+#include "ops/bindings/Bindings.hpp"
 #include "ops/plan/LifCycles.hpp"
 #include "ops/plan/LifPlan.hpp"
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ops/bindings/BindingHelpers.hpp"
+#include "ops/bindings/Bindings.hpp"
 #include "ops/host/HostLif.hpp"
 #include "ops/plan/LifPlan.hpp"
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ops/bindings/Bindings.hpp"
 #include "ops/host/HostRunner.hpp"
 #include "ops/runtime/OutputPool.hpp"
 #include "ops/runtime/Parallel.hpp"
