@@ -43,8 +43,12 @@ add_library(snn_ipu_popart SHARED
   csrc/ops/ipu/LifOpx.cpp
   csrc/ops/ipu/LifCodelets.cpp
   csrc/ops/ipu/PlanLayout.cpp
-  csrc/ops/LifPlan.cpp
-  csrc/ops/LifCycles.cpp)
+  csrc/ops/plan/ElementType.cpp
+  csrc/ops/plan/LifPlan.cpp
+  csrc/ops/plan/LifCycles.cpp)
+# Project headers by their path from csrc/, as in the host build; no host shim
+# here (the SDK's poplar headers).
+target_include_directories(snn_ipu_popart PRIVATE csrc)
 target_compile_definitions(snn_ipu_popart PRIVATE ONNX_NAMESPACE=onnx)
 target_compile_options(snn_ipu_popart PRIVATE -Wall -Wextra)
 target_link_libraries(snn_ipu_popart PRIVATE popart-only poplar popops poputil

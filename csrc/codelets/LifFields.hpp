@@ -106,12 +106,8 @@ inline const S *runAsState(const Row &row, std::size_t first, unsigned count,
 // for its rows with a prefetch.
 template <typename Row> inline void touchRow(const Row &, std::size_t) {}
 
-// How many steps ahead the vertices touch rows. One step of a chunk can take
-// less time than a DRAM access: with [100, 64, 4096]'s 640-neuron chunks,
-// touching 3 steps ahead rather than 1 took the cold float16 forward and
-// backward from 5.0 and 9.4 ms to 4.1 and 6.9 ms, float32's from 6.7 and 11.1
-// to 6.6 and 10.2 ms; [25, 128, 1000] (1024-neuron chunks) was the same
-// either way.
+// How many steps ahead the vertices touch rows: one step of a chunk can take
+// less time than a DRAM access (benchmarks/RESULTS.md, "Tuning constants").
 constexpr unsigned kTouchAheadSteps = 3;
 
 // Calls body(v) for v = 0 .. count-1, one 64-byte line of state elements at
@@ -120,10 +116,8 @@ constexpr unsigned kTouchAheadSteps = 3;
 // lie a row stride apart, so every row is a new stream that the hardware
 // prefetchers only pick up after its first misses. One prefetch per line,
 // spread over the current step's loop, keeps the next rows coming without
-// holding up the loads of this one: on a Zen 5 core it took a cold
-// [25, 128, 1000] forward from 1.10 to 0.87 ms and the backward from 2.05 to
-// 1.44 ms, where a burst of a whole row's prefetches three steps ahead gave
-// 1.10 and 1.78 ms.
+// holding up the loads of this one (benchmarks/RESULTS.md, "Tuning
+// constants").
 template <typename S, typename Touch, typename Body>
 inline void forEachLine(unsigned count, const Touch &touch, const Body &body) {
   constexpr unsigned kLine = 64 / sizeof(S) > 0 ? 64 / sizeof(S) : 1;

@@ -21,11 +21,10 @@ inline float lifExp(float x) { return std::exp(x); }
 inline double lifExp(double x) { return std::exp(x); }
 inline float lifAbs(float x) { return std::fabs(x); }
 inline double lifAbs(double x) { return std::fabs(x); }
-// On the host a chunk is a run of each row of up to 4 KiB of state: its
-// state, parameters and the step's results stay in L1 across all steps, and
-// the backward vertex's recomputed membranes in L2 (the plan narrows chunks
-// for long T). On a Zen 5 core, 2.5-4 KiB runs were 5-15% faster than 1-2 KiB
-// ones for [25, 128, 1000] and [100, 64, 4096] in fp32.
+// On the host a chunk is a run of each row of up to 4 KiB of state
+// (benchmarks/RESULTS.md, "Tuning constants"): its state, parameters and the
+// step's results stay in L1 across all steps, and the backward vertex's
+// recomputed membranes in L2 (the plan narrows chunks for long T).
 template <typename StateT>
 constexpr unsigned kMaxChunkNeurons = 4096 / sizeof(StateT);
 #endif

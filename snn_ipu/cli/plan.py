@@ -98,7 +98,7 @@ def describe(plan, shape) -> str:
         f"(scratch {plan.backward_scratch_elements * state_bytes / 1024:.1f} KiB per tile)",
         f"  forward cycles    {_time(forward)}",
         f"  backward cycles   {_time(backward)}",
-        "  (cycles: estimate of the vertex cost model, csrc/ops/LifCycles.hpp, for reset "
+        "  (cycles: estimate of the vertex cost model, csrc/ops/plan/LifCycles.hpp, for reset "
         "'subtract' with delay and the atan surrogate; not measured on hardware)",
     ]
     return "\n".join(lines)

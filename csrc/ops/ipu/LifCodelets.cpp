@@ -1,4 +1,4 @@
-#include "LifCodelets.hpp"
+#include "ops/ipu/LifCodelets.hpp"
 
 #include <dlfcn.h>
 
@@ -11,10 +11,10 @@
 #include <popart/error.hpp>
 #include <poputil/VertexTemplates.hpp>
 
-#include "../../codelets/LifTypes.hpp"
-#include "../LifCycles.hpp"
-#include "../LifPlan.hpp"
-#include "PlanLayout.hpp"
+#include "codelets/LifTypes.hpp"
+#include "ops/ipu/PlanLayout.hpp"
+#include "ops/plan/ElementType.hpp"
+#include "ops/plan/LifCycles.hpp"
 
 namespace snn_ipu {
 namespace ipu {

@@ -1,4 +1,4 @@
-#include "LifOp.hpp"
+#include "ops/ipu/LifOp.hpp"
 
 #include <cmath>
 #include <string>
@@ -8,7 +8,7 @@
 #include <popart/opserialiser.hpp>
 #include <popart/tensorinfo.hpp>
 
-#include "../../codelets/LifTypes.hpp"
+#include "codelets/LifTypes.hpp"
 
 namespace snn_ipu {
 namespace ipu {

@@ -12,7 +12,7 @@
 
 #include <popart/op.hpp>
 
-#include "LifOpIds.hpp"
+#include "ops/ipu/LifOpIds.hpp"
 
 namespace snn_ipu {
 namespace ipu {

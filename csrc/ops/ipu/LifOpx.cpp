@@ -1,4 +1,4 @@
-#include "LifOpx.hpp"
+#include "ops/ipu/LifOpx.hpp"
 
 #include <cstdint>
 #include <string>
@@ -9,10 +9,10 @@
 #include <popart/popx/opxmanager.hpp>
 #include <popops/Reduce.hpp>
 
-#include "../LifPlan.hpp"
-#include "LifCodelets.hpp"
-#include "LifOp.hpp"
-#include "PlanLayout.hpp"
+#include "ops/ipu/LifCodelets.hpp"
+#include "ops/ipu/LifOp.hpp"
+#include "ops/ipu/PlanLayout.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 namespace snn_ipu {
 namespace ipu {

@@ -1,4 +1,4 @@
-#include "PlanLayout.hpp"
+#include "ops/ipu/PlanLayout.hpp"
 
 #include <poplar/Target.hpp>
 #include <popart/error.hpp>

@@ -15,7 +15,7 @@
 #include <poplar/Tensor.hpp>
 #include <poplar/Type.hpp>
 
-#include "../LifPlan.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 namespace snn_ipu {
 namespace ipu {

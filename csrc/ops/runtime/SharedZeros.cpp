@@ -1,4 +1,4 @@
-#include "SharedZeros.hpp"
+#include "ops/runtime/SharedZeros.hpp"
 
 #include <sys/mman.h>
 

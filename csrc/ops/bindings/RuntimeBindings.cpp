@@ -7,9 +7,10 @@
 #include <cstdint>
 #include <string>
 
-#include "HostRunner.hpp"
-#include "OutputPool.hpp"
-#include "Parallel.hpp"
+#include "ops/bindings/Bindings.hpp"
+#include "ops/host/HostRunner.hpp"
+#include "ops/runtime/OutputPool.hpp"
+#include "ops/runtime/Parallel.hpp"
 
 namespace py = pybind11;
 

@@ -1,9 +1,9 @@
-#include "LifPlan.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 #include <limits>
 #include <sstream>
 
-#include "../codelets/LifTypes.hpp"
+#include "codelets/LifTypes.hpp"
 
 namespace snn_ipu {
 
@@ -40,46 +40,6 @@ std::string bytesText(std::uint64_t bytes) {
 }
 
 } // namespace
-
-const char *elementTypeName(ElementType type) {
-  switch (type) {
-  case ElementType::Half:
-    return "half";
-  case ElementType::Float:
-    return "float";
-  case ElementType::Double:
-    return "double";
-  }
-  return "?";
-}
-
-unsigned elementBytes(ElementType type) {
-  switch (type) {
-  case ElementType::Half:
-    return 2;
-  case ElementType::Float:
-    return 4;
-  case ElementType::Double:
-    return 8;
-  }
-  return 0;
-}
-
-unsigned stateBytes(ElementType type) {
-  return type == ElementType::Double ? 8 : 4;
-}
-
-unsigned workerGrain(ElementType type) {
-  switch (type) {
-  case ElementType::Half:
-    return kWorkerGrain<std::uint16_t>;
-  case ElementType::Float:
-    return kWorkerGrain<float>;
-  case ElementType::Double:
-    return kWorkerGrain<double>;
-  }
-  return 1;
-}
 
 // Tiles past the last used one are empty ranges at numNeurons. The product
 // is only formed for tile < tilesUsed, where it is below numNeurons: a tile

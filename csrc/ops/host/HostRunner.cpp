@@ -1,4 +1,4 @@
-#include "HostRunner.hpp"
+#include "ops/host/HostRunner.hpp"
 
 #include <unistd.h>
 
@@ -9,8 +9,8 @@
 #include <numeric>
 #include <random>
 
-#include "../codelets/LifMath.hpp"
-#include "Parallel.hpp"
+#include "codelets/LifMath.hpp"
+#include "ops/runtime/Parallel.hpp"
 
 namespace snn_ipu {
 

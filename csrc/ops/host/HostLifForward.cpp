@@ -1,14 +1,14 @@
 // Host runner for the LifForward vertex family: the codelet source below is
 // the one popc compiles for the IPU, built here against the host shim.
-#include "../codelets/LifForward.cpp"
+#include "codelets/LifForward.cpp"
 
 #include <vector>
 
-#include "HostConnect.hpp"
-#include "HostDispatch.hpp"
-#include "HostLif.hpp"
-#include "HostRunner.hpp"
-#include "SharedZeros.hpp"
+#include "ops/host/HostConnect.hpp"
+#include "ops/host/HostDispatch.hpp"
+#include "ops/host/HostLif.hpp"
+#include "ops/host/HostRunner.hpp"
+#include "ops/runtime/SharedZeros.hpp"
 
 namespace snn_ipu {
 

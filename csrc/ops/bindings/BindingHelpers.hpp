@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "HostLif.hpp"
-#include "LifPlan.hpp"
+#include "ops/host/HostLif.hpp"
+#include "ops/plan/ElementType.hpp"
 
 namespace snn_ipu {
 

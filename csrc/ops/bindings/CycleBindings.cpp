@@ -3,9 +3,10 @@
 // same model the IPU build registers with Poplar.
 #include <pybind11/pybind11.h>
 
-#include "../codelets/LifTypes.hpp"
-#include "LifCycles.hpp"
-#include "LifPlan.hpp"
+#include "codelets/LifTypes.hpp"
+#include "ops/bindings/Bindings.hpp"
+#include "ops/plan/LifCycles.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 namespace py = pybind11;
 
@@ -30,7 +31,7 @@ void bindLifCycles(py::module_ &m) {
       py::arg("reset_delay") = true, py::arg("surrogate") = kSurrogateATan,
       py::arg("record_mem") = true,
       "Estimated tile cycles (forward, backward) of the plan's slowest "
-      "vertex, from the cost model in csrc/ops/LifCycles.hpp.");
+      "vertex, from the cost model in csrc/ops/plan/LifCycles.hpp.");
 }
 
 } // namespace snn_ipu

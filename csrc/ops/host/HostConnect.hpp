@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "HostLif.hpp"
-#include "LifPlan.hpp"
+#include "ops/host/HostLif.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 namespace snn_ipu {
 

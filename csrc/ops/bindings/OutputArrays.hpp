@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "LifPlan.hpp"
+#include "ops/plan/ElementType.hpp"
 
 namespace snn_ipu {
 

@@ -1,4 +1,4 @@
-#include "ThreadPool.hpp"
+#include "ops/runtime/ThreadPool.hpp"
 
 #include <pthread.h>
 

@@ -1,4 +1,4 @@
-#include "OutputPool.hpp"
+#include "ops/runtime/OutputPool.hpp"
 
 #include <pthread.h>
 #include <sys/mman.h>

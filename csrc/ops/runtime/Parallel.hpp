@@ -4,9 +4,10 @@
 //
 // Why torch's team: after every parallel torch op its OpenMP workers spin for
 // several milliseconds waiting for the next one. Threads of our own would
-// share the cores with those spinning workers, which made a kernel launched
-// right after a matmul take 1.6x as long on a 2-core machine. Handing our
-// items to the same team puts the spinning workers to work instead.
+// share the cores with those spinning workers, which slows down a kernel
+// launched right after a matmul (benchmarks/RESULTS.md, "Tuning constants").
+// Handing our items to the same team puts the spinning workers to work
+// instead.
 //
 // The team is reached through the GNU OpenMP ABI (GOMP_parallel and
 // omp_get_thread_num / omp_get_num_threads) of the already-loaded libgomp

@@ -9,8 +9,8 @@
 
 #include <poplar/Vertex.hpp>
 
-#include "HostLif.hpp"
-#include "LifPlan.hpp"
+#include "ops/host/HostLif.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 namespace snn_ipu {
 

@@ -29,7 +29,7 @@
 
 #include <cstdint>
 
-#include "LifPlan.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 namespace snn_ipu {
 

@@ -6,9 +6,10 @@
 #include <cstdint>
 #include <string>
 
-#include "BindingHelpers.hpp"
-#include "HostLif.hpp"
-#include "LifPlan.hpp"
+#include "ops/bindings/BindingHelpers.hpp"
+#include "ops/bindings/Bindings.hpp"
+#include "ops/host/HostLif.hpp"
+#include "ops/plan/LifPlan.hpp"
 
 namespace py = pybind11;
 

@@ -12,16 +12,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "../codelets/WorkDivision.hpp"
+#include "codelets/WorkDivision.hpp"
+#include "ops/plan/ElementType.hpp"
 
 namespace snn_ipu {
-
-enum class ElementType { Half, Float, Double };
-
-const char *elementTypeName(ElementType type);
-unsigned elementBytes(ElementType type);
-unsigned stateBytes(ElementType type); // float32 state for half and float
-unsigned workerGrain(ElementType type); // kWorkerGrain<FPType>
 
 struct TileConfig {
   // GC200 defaults.

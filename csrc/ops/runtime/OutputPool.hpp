@@ -2,10 +2,11 @@
 //
 // A kernel output is written once, right after it is allocated. Fresh memory
 // from mmap pays for that first write with page faults and page zeroing (and,
-// with transparent huge pages, sometimes compaction), which cost more than the
-// kernels themselves for a [100, 64, 4096] layer. The pool keeps the buffers
-// of dead outputs, up to a byte limit, and hands them out again: in a
-// training loop every call after the first reuses the previous call's pages.
+// with transparent huge pages, sometimes compaction), which can cost more than
+// the kernel itself (benchmarks/RESULTS.md, "Tuning constants"). The pool
+// keeps the buffers of dead outputs, up to a byte limit, and hands them out
+// again: in a training loop every call after the first reuses the previous
+// call's pages.
 // New buffers are 2 MiB aligned and advised to use transparent huge pages.
 // Only a buffer of exactly the same (64 KiB-rounded) size is reused.
 #pragma once

@@ -1,9 +1,9 @@
-#include "LifCycles.hpp"
+#include "ops/plan/LifCycles.hpp"
 
 #include <algorithm>
 
-#include "../codelets/LifTypes.hpp"
-#include "../codelets/WorkDivision.hpp"
+#include "codelets/LifTypes.hpp"
+#include "codelets/WorkDivision.hpp"
 
 namespace snn_ipu {
 

@@ -1,6 +1,6 @@
 // Host runner for the LifBackward vertex family: the codelet source below is
 // the one popc compiles for the IPU, built here against the host shim.
-#include "../codelets/LifBackward.cpp"
+#include "codelets/LifBackward.cpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,12 +8,12 @@
 #include <type_traits>
 #include <vector>
 
-#include "HostConnect.hpp"
-#include "HostDispatch.hpp"
-#include "HostLif.hpp"
-#include "HostRunner.hpp"
-#include "OutputPool.hpp"
-#include "SharedZeros.hpp"
+#include "ops/host/HostConnect.hpp"
+#include "ops/host/HostDispatch.hpp"
+#include "ops/host/HostLif.hpp"
+#include "ops/host/HostRunner.hpp"
+#include "ops/runtime/OutputPool.hpp"
+#include "ops/runtime/SharedZeros.hpp"
 
 namespace snn_ipu {
 

@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "../codelets/LifTypes.hpp"
-#include "LifPlan.hpp"
+#include "codelets/LifTypes.hpp"
+#include "ops/plan/ElementType.hpp"
 
 namespace snn_ipu {
 

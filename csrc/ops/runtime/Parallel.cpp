@@ -1,4 +1,4 @@
-#include "Parallel.hpp"
+#include "ops/runtime/Parallel.hpp"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -9,7 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "ThreadPool.hpp"
+#include "ops/runtime/ThreadPool.hpp"
 
 namespace snn_ipu {
 

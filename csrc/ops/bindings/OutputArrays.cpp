@@ -1,10 +1,10 @@
-#include "OutputArrays.hpp"
+#include "ops/bindings/OutputArrays.hpp"
 
 #include <limits>
 #include <memory>
 #include <new>
 
-#include "OutputPool.hpp"
+#include "ops/runtime/OutputPool.hpp"
 
 namespace py = pybind11;
 

@@ -1,6 +1,5 @@
-// pybind11 bindings of the host backend, snn_ipu._host: the module and the
-// LIF kernels (the plan, the runtime and the cost model bind themselves in
-// PlanBindings.cpp, RuntimeBindings.cpp and CycleBindings.cpp).
+// pybind11 bindings of the LIF kernels (HostLif.hpp), part of snn_ipu._host:
+// lif_forward and lif_backward.
 //
 // Arrays arrive as NumPy views of torch tensors (zero-copy). Every shape,
 // dtype and contiguity is checked here, before any kernel runs, so the
@@ -18,20 +17,16 @@
 #include <string>
 #include <vector>
 
-#include "../codelets/LifTypes.hpp"
-#include "BindingHelpers.hpp"
-#include "HostLif.hpp"
-#include "LifPlan.hpp"
-#include "OutputArrays.hpp"
+#include "codelets/LifTypes.hpp"
+#include "ops/bindings/BindingHelpers.hpp"
+#include "ops/bindings/Bindings.hpp"
+#include "ops/bindings/OutputArrays.hpp"
+#include "ops/host/HostLif.hpp"
+#include "ops/plan/ElementType.hpp"
 
 namespace py = pybind11;
-using namespace snn_ipu;
 
 namespace snn_ipu {
-void bindLifCycles(py::module_ &m); // CycleBindings.cpp
-void bindPlan(py::module_ &m);      // PlanBindings.cpp
-void bindRuntime(py::module_ &m);   // RuntimeBindings.cpp
-}
 
 namespace {
 
@@ -369,11 +364,7 @@ py::tuple lifBackward(const py::array &current, const std::optional<py::array> &
 
 } // namespace
 
-PYBIND11_MODULE(_host, m) {
-  m.doc() = "snn_ipu host backend: the LIF codelets run on the CPU's threads";
-
-  py::register_exception<PlanError>(m, "PlanError", PyExc_ValueError);
-
+void bindLif(py::module_ &m) {
   m.def("lif_forward", &lifForward, py::arg("current"), py::arg("mem_init").none(true),
         py::arg("decay"), py::arg("threshold"), py::arg("graded"),
         py::arg("record_mem"), py::arg("reset_mode"), py::arg("reset_delay"),
@@ -401,16 +392,6 @@ PYBIND11_MODULE(_host, m) {
         "linear_grad [T*B, K] and linear_weight [K, in] (float32, N = B*in) "
         "give the spikes' upstream gradient as that of a Linear layer they "
         "feed, instead of grad_spikes.");
-
-  bindPlan(m);
-  bindRuntime(m);
-  bindLifCycles(m);
-
-#ifdef SNN_IPU_SANITIZED
-  m.attr("BUILD_SANITIZED") = true; // ASan + UBSan, bounds-checked shim
-#else
-  m.attr("BUILD_SANITIZED") = false;
-#endif
-  m.attr("RESET_MODES") = py::make_tuple("subtract", "zero", "none");
-  m.attr("NUM_SURROGATES") = kNumSurrogates;
 }
+
+} // namespace snn_ipu

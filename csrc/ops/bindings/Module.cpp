@@ -1,0 +1,31 @@
+// snn_ipu._host, the host backend's one pybind11 module: the LIF kernels, the
+// tile plan, the runtime and the cost model (each bound in its own file, see
+// Bindings.hpp), and the constants the Python side reads.
+#include <pybind11/pybind11.h>
+
+#include "codelets/LifTypes.hpp"
+#include "ops/bindings/Bindings.hpp"
+#include "ops/plan/LifPlan.hpp"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_host, m) {
+  m.doc() = "snn_ipu host backend: the LIF codelets run on the CPU's threads";
+
+  // Raised by plan() and host_plan(), and by the kernels, which plan their
+  // layer.
+  py::register_exception<snn_ipu::PlanError>(m, "PlanError", PyExc_ValueError);
+
+  snn_ipu::bindLif(m);
+  snn_ipu::bindPlan(m);
+  snn_ipu::bindRuntime(m);
+  snn_ipu::bindLifCycles(m);
+
+#ifdef SNN_IPU_SANITIZED
+  m.attr("BUILD_SANITIZED") = true; // ASan + UBSan, bounds-checked shim
+#else
+  m.attr("BUILD_SANITIZED") = false;
+#endif
+  m.attr("RESET_MODES") = py::make_tuple("subtract", "zero", "none");
+  m.attr("NUM_SURROGATES") = snn_ipu::kNumSurrogates;
+}
