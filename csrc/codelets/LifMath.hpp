@@ -8,6 +8,8 @@
 #include <cmath>
 #endif
 
+#include "LifTypes.hpp"
+
 namespace snn_ipu {
 
 #ifdef __IPU__
@@ -15,7 +17,7 @@ inline float lifExp(float x) { return ipu::exp(x); }
 inline float lifAbs(float x) { return ipu::fabs(x); }
 // Most neurons a worker carries across all time steps at once: on the IPU a
 // chunk's state stays in registers.
-template <typename StateT> constexpr unsigned kMaxChunkNeurons = 2;
+template <typename StateT> constexpr unsigned kMaxChunkNeurons = kIpuChunkNeurons;
 #else
 inline float lifExp(float x) { return std::exp(x); }
 inline double lifExp(double x) { return std::exp(x); }

@@ -23,6 +23,11 @@ constexpr unsigned kSurrogateSpikeRateEscape = 6;   // a = beta, b = slope
 constexpr unsigned kSurrogateSparseFastSigmoid = 7; // a = slope, b = B
 constexpr unsigned kNumSurrogates = 8;
 
+// Neurons a worker carries across all time steps at once on the IPU, where a
+// chunk's state stays in registers (kMaxChunkNeurons under __IPU__, and the
+// plan's chunk for an IPU target).
+constexpr unsigned kIpuChunkNeurons = 2;
+
 // The neuron state is carried in float32 for half and float elements (and in
 // double for the host's double instantiation, which exists for gradcheck).
 template <typename FPType> struct StateTypeOf { using type = float; };

@@ -16,13 +16,10 @@ import sys
 
 from .._backends.host import require_host
 
-# The GC200 (Mk2 IPU): tiles, worker contexts per tile, bytes of SRAM per
-# tile, and the clock the cycle estimates are converted to time with.
-GC200 = {"num_tiles": 1472, "workers_per_tile": 6, "bytes_per_tile": 624 * 1024}
+# The GC200's clock, which the cycle estimates are converted to time with
+# (its tiles, workers and memory are the host module's plan defaults,
+# snn_ipu._host.GC200).
 GC200_CLOCK_HZ = 1.33e9
-# Neurons a worker carries in registers across all time steps on the IPU
-# (kMaxChunkNeurons under __IPU__, csrc/codelets/LifMath.hpp).
-IPU_CHUNK_NEURONS = 2
 
 
 def parse_shape(text: str):
@@ -61,7 +58,7 @@ def plan_layer(shape, dtype: str):
         raise ValueError(f"{steps} steps x {neurons} neurons: the plan counts both in "
                          f"64 bits")
     return host.plan(steps, neurons, HOST_DTYPES.get(dtype, dtype),
-                     chunk_neurons=IPU_CHUNK_NEURONS, **GC200)
+                     **host.GC200)
 
 
 def _per_tile(nbytes: int, limit: int) -> str:

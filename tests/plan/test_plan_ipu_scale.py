@@ -10,13 +10,13 @@ import pytest
 
 from snn_ipu import _host
 from snn_ipu.__main__ import main as cli_main
-from snn_ipu.cli.plan import GC200, IPU_CHUNK_NEURONS, plan_layer
+from snn_ipu.cli.plan import plan_layer
 
 KIB = 1024
 
 
 def _gc200(steps, neurons, dtype="float"):
-    return _host.plan(steps, neurons, dtype, chunk_neurons=IPU_CHUNK_NEURONS, **GC200)
+    return _host.plan(steps, neurons, dtype, **_host.GC200)
 
 
 @pytest.mark.parametrize("dtype,element_bytes", [("float", 4), ("half", 2)])

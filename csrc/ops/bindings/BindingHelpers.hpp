@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "codelets/LifTypes.hpp"
 #include "ops/host/HostLif.hpp"
 #include "ops/plan/ElementType.hpp"
 
@@ -23,13 +24,26 @@ inline ElementType parseType(const std::string &name) {
 }
 
 inline HostRunOptions makeRun(unsigned numThreads, bool debug, std::uint64_t seed) {
-  if (numThreads == 0 || numThreads > 1024)
-    throw pybind11::value_error("num_threads: expected 1 to 1024");
+  if (numThreads == 0 || numThreads > kMaxThreads)
+    throw pybind11::value_error("num_threads: expected 1 to " +
+                                std::to_string(kMaxThreads));
   HostRunOptions run;
   run.numThreads = numThreads;
   run.debug = debug;
   run.debugSeed = seed;
   return run;
+}
+
+inline void checkResetMode(unsigned resetMode) {
+  if (resetMode >= kNumResetModes)
+    throw pybind11::value_error(
+        "reset_mode: expected 0 (subtract), 1 (zero) or 2 (none)");
+}
+
+inline void checkSurrogate(unsigned surrogate) {
+  if (surrogate >= kNumSurrogates)
+    throw pybind11::value_error("surrogate: expected an id in [0, " +
+                                std::to_string(kNumSurrogates) + ")");
 }
 
 } // namespace snn_ipu

@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include "codelets/LifTypes.hpp"
+#include "ops/bindings/BindingHelpers.hpp"
 #include "ops/bindings/Bindings.hpp"
 #include "ops/plan/LifCycles.hpp"
 #include "ops/plan/LifPlan.hpp"
@@ -17,11 +18,8 @@ void bindLifCycles(py::module_ &m) {
       "lif_cycles",
       [](const LifPlan &plan, unsigned resetMode, bool resetDelay,
          unsigned surrogate, bool recordMem) {
-        if (resetMode >= kNumResetModes)
-          throw py::value_error(
-              "reset_mode: expected 0 (subtract), 1 (zero) or 2 (none)");
-        if (surrogate >= kNumSurrogates)
-          throw py::value_error("surrogate: expected an id in [0, 8)");
+        checkResetMode(resetMode);
+        checkSurrogate(surrogate);
         const LifVertexShape shape = vertexShapeOf(plan);
         return py::make_tuple(
             lifForwardCycles(shape, resetMode, resetDelay, recordMem),

@@ -133,10 +133,8 @@ void checkLinearUpstream(const py::array &grad, const py::array &weight,
 
 LifOptions makeOptions(unsigned resetMode, bool resetDelay, unsigned surrogate,
                        double a, double b) {
-  if (resetMode >= kNumResetModes)
-    throw py::value_error("reset_mode: expected 0 (subtract), 1 (zero) or 2 (none)");
-  if (surrogate >= kNumSurrogates)
-    throw py::value_error("surrogate: expected an id in [0, 8)");
+  checkResetMode(resetMode);
+  checkSurrogate(surrogate);
   LifOptions o;
   o.resetMode = resetMode;
   o.resetDelay = resetDelay;

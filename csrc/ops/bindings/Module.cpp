@@ -5,6 +5,7 @@
 
 #include "codelets/LifTypes.hpp"
 #include "ops/bindings/Bindings.hpp"
+#include "ops/host/HostLif.hpp"
 #include "ops/plan/LifPlan.hpp"
 
 namespace py = pybind11;
@@ -26,6 +27,24 @@ PYBIND11_MODULE(_host, m) {
 #else
   m.attr("BUILD_SANITIZED") = false;
 #endif
-  m.attr("RESET_MODES") = py::make_tuple("subtract", "zero", "none");
-  m.attr("NUM_SURROGATES") = snn_ipu::kNumSurrogates;
+  // The kernels' ids, by snnTorch's names (snn_ipu/_lif/config.py and
+  // snn_ipu/surrogates.py hold the same; tests/package/test_constants.py
+  // checks they agree).
+  using namespace snn_ipu;
+  py::dict resetModes;
+  resetModes["subtract"] = kResetSubtract;
+  resetModes["zero"] = kResetZero;
+  resetModes["none"] = kResetNone;
+  m.attr("RESET_MODES") = resetModes;
+  py::dict surrogates;
+  surrogates["atan"] = kSurrogateATan;
+  surrogates["fast_sigmoid"] = kSurrogateFastSigmoid;
+  surrogates["sigmoid"] = kSurrogateSigmoid;
+  surrogates["straight_through_estimator"] = kSurrogateStraightThrough;
+  surrogates["heaviside"] = kSurrogateHeaviside;
+  surrogates["triangular"] = kSurrogateTriangular;
+  surrogates["spike_rate_escape"] = kSurrogateSpikeRateEscape;
+  surrogates["SFS"] = kSurrogateSparseFastSigmoid;
+  m.attr("SURROGATE_IDS") = surrogates;
+  m.attr("MAX_THREADS") = kMaxThreads;
 }

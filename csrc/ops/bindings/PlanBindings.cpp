@@ -28,6 +28,14 @@ TileConfig makeConfig(std::uint64_t numTiles, unsigned workersPerTile,
 } // namespace
 
 void bindPlan(py::module_ &m) {
+  const TileConfig gc200; // TileConfig's defaults are a GC200's
+  py::dict target;
+  target["num_tiles"] = gc200.numTiles;
+  target["workers_per_tile"] = gc200.workersPerTile;
+  target["bytes_per_tile"] = gc200.bytesPerTile;
+  target["chunk_neurons"] = gc200.chunkNeurons;
+  m.attr("GC200") = target;
+
   py::class_<LifPlan>(m, "LifPlan")
       .def_readonly("num_steps", &LifPlan::numSteps)
       .def_readonly("num_neurons", &LifPlan::numNeurons)
@@ -78,8 +86,10 @@ void bindPlan(py::module_ &m) {
                                   chunkNeurons));
       },
       py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
-      py::arg("num_tiles") = 1472, py::arg("workers_per_tile") = 6,
-      py::arg("bytes_per_tile") = 624 * 1024, py::arg("chunk_neurons") = 2,
+      py::arg("num_tiles") = gc200.numTiles,
+      py::arg("workers_per_tile") = gc200.workersPerTile,
+      py::arg("bytes_per_tile") = gc200.bytesPerTile,
+      py::arg("chunk_neurons") = gc200.chunkNeurons,
       "The tile plan for a [T, N] layer (GC200 defaults).");
   m.def(
       "host_plan",

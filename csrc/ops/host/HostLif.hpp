@@ -20,6 +20,10 @@ struct LifOptions {
   double surrogateB = 0.0;
 };
 
+// The most threads one kernel call takes (snn_ipu._counts.MAX_THREADS; a test
+// checks the two agree).
+constexpr unsigned kMaxThreads = 1024;
+
 struct HostRunOptions {
   unsigned numThreads = 1;
   // Debug mode: outputs are filled with NaN before the vertices run, and the

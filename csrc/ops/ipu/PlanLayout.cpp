@@ -22,7 +22,7 @@ LifPlan planForGraph(const poplar::Graph &graph, std::uint64_t numSteps,
   config.numTiles = target.getNumTiles();
   config.workersPerTile = target.getNumWorkerContexts();
   config.bytesPerTile = target.getBytesPerTile();
-  config.chunkNeurons = 2; // kMaxChunkNeurons under __IPU__ (LifMath.hpp)
+  config.chunkNeurons = kIpuChunkNeurons; // kMaxChunkNeurons under __IPU__
   try {
     return planLif(numSteps, numNeurons, type, config);
   } catch (const PlanError &e) {

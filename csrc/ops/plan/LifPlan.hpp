@@ -12,20 +12,23 @@
 #include <stdexcept>
 #include <string>
 
+#include "codelets/LifTypes.hpp"
 #include "codelets/WorkDivision.hpp"
 #include "ops/plan/ElementType.hpp"
 
 namespace snn_ipu {
 
+// The defaults are a GC200's (the Mk2 IPU): tiles, worker contexts per tile
+// and bytes of SRAM per tile, from its datasheet; the Python side reads them
+// from here (snn_ipu._host.GC200).
 struct TileConfig {
-  // GC200 defaults.
   std::uint64_t numTiles = 1472;
   unsigned workersPerTile = 6;
   std::uint64_t bytesPerTile = 624 * 1024;
   // Neurons a worker carries across all steps at once (the vertices'
-  // chunkNeurons), at most the target's kMaxChunkNeurons: 2 on the IPU. The
-  // plan lowers it for small blocks; it sizes the backward vertex's scratch.
-  unsigned chunkNeurons = 2;
+  // chunkNeurons), at most the target's kMaxChunkNeurons. The plan lowers it
+  // for small blocks; it sizes the backward vertex's scratch.
+  unsigned chunkNeurons = kIpuChunkNeurons;
 };
 
 // Thrown when a layer cannot be planned; the message names the limit.
