@@ -9,9 +9,10 @@
 // Host-only connection functions live in namespace poplar::host and are used by
 // the host runner, never by codelets.
 //
-// Host layout: a 2-D field (Vector<Input<Vector<T>>>) is a strided set of rows,
-// so the runner connects the tile's neuron block at every time step of a
-// [T, N] tensor without building a table of edge pointers.
+// Host layout: a 2-D field (Vector<Input<Vector<T>>>) is either a strided set
+// of rows, so the runner connects the tile's neuron block at every time step of
+// a [T, N] tensor without building a table of edge pointers, or a table of
+// edges, each anywhere and of its own size, as Poplar connects one.
 //
 // With SNN_IPU_SHIM_CHECKED defined, every element access is bounds-checked
 // against the size the runner connected (also for ONE_PTR fields), and a
@@ -92,6 +93,11 @@ template <typename Field> class InOut;
 namespace host {
 template <typename Field> struct Connector;
 struct FieldAccess;
+// One edge of a 2-D field connected from a table: its elements and their count.
+template <typename Pointer> struct RowEdge {
+  Pointer data;
+  std::size_t size;
+};
 }
 namespace detail {
 template <typename Row, VectorLayout Layout> class RowSet;
@@ -162,7 +168,7 @@ private:
   std::size_t size_ = 0;
 };
 
-// ----------------------------------------------- 2-D fields: strided rows
+// ------------------------------------- 2-D fields: strided rows or an edge table
 
 namespace detail {
 template <typename Row> struct RowTraits;
@@ -184,16 +190,23 @@ struct RowTraits<InOut<Vector<T, L, A, I>>> {
 } // namespace detail
 
 namespace detail {
-// Vector<Input<Vector<T>>> and friends: row r starts at base + r * rowStride.
-// A row stride of 0 connects the same row to every edge (used for an absent
-// upstream gradient, which the runner connects to one row of zeros).
+// Vector<Input<Vector<T>>> and friends: row r is edges[r] when connected from
+// an edge table, else it starts at base + r * rowStride. A row stride of 0
+// connects the same row to every edge (used for an absent upstream gradient,
+// which the runner connects to one row of zeros). A vertex reads a row once
+// per step and chunk, so the choice costs nothing in its inner loops.
 template <typename Row, VectorLayout Layout> class RowSet {
 public:
   Row operator[](std::size_t r) const {
     checkIndex("Vector of fields (row)", r, rows_);
     Row row;
-    row.data_ = base_ + static_cast<std::ptrdiff_t>(r) * rowStride_;
-    row.size_ = rowSize_;
+    if (edges_ != nullptr) {
+      row.data_ = edges_[r].data;
+      row.size_ = edges_[r].size;
+    } else {
+      row.data_ = base_ + static_cast<std::ptrdiff_t>(r) * rowStride_;
+      row.size_ = rowSize_;
+    }
     if constexpr (RowTraits<Row>::isOutput)
       row.streaming_ = streaming_;
     return row;
@@ -205,6 +218,7 @@ public:
 
 private:
   template <typename> friend struct host::Connector;
+  const host::RowEdge<typename RowTraits<Row>::Pointer> *edges_ = nullptr;
   typename RowTraits<Row>::Pointer base_ = nullptr;
   std::ptrdiff_t rowStride_ = 0;
   std::size_t rowSize_ = 0;
@@ -265,9 +279,20 @@ struct Connector<Vector<Row, L, A, I>> {
   static void connect(Vector<Row, L, A, I> &field, Pointer base,
                       std::ptrdiff_t rowStride, std::size_t rowSize,
                       std::size_t rows, bool streaming = false) {
+    field.edges_ = nullptr;
     field.base_ = base;
     field.rowStride_ = rowStride;
     field.rowSize_ = rowSize;
+    field.rows_ = rows;
+    field.streaming_ = streaming;
+  }
+  static void connect(Vector<Row, L, A, I> &field,
+                      const RowEdge<Pointer> *edges, std::size_t rows,
+                      bool streaming = false) {
+    field.edges_ = edges;
+    field.base_ = nullptr;
+    field.rowStride_ = 0;
+    field.rowSize_ = 0;
     field.rows_ = rows;
     field.streaming_ = streaming;
   }
@@ -287,7 +312,9 @@ struct FieldAccess {
 };
 
 // connect(field, pointer, size) for 1-D fields;
-// connect(field, base, rowStride, rowSize, rows[, streaming]) for 2-D fields.
+// connect(field, base, rowStride, rowSize, rows[, streaming]) for 2-D fields
+// of strided rows, connect(field, edges, rows[, streaming]) for 2-D fields
+// from a table of `rows` edges, which must outlive the connection.
 template <typename Field, typename... Args>
 void connect(Field &field, Args... args) {
   Connector<Field>::connect(field, args...);
