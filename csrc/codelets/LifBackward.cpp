@@ -28,11 +28,13 @@
 #include "LifStepGrad.hpp"
 #include "LifSurrogate.hpp"
 #include "LifTypes.hpp"
+#include "Variant.hpp"
 #include "WorkDivision.hpp"
 
 using namespace poplar;
 
 namespace snn_ipu {
+SNN_IPU_VARIANT_BEGIN
 
 template <typename FPType, unsigned ResetMode, bool ResetDelay,
           unsigned Surrogate>
@@ -224,4 +226,5 @@ private:
 SNN_IPU_INSTANTIATE_LIF_BACKWARD(float)
 SNN_IPU_INSTANTIATE_LIF_BACKWARD(half)
 
+SNN_IPU_VARIANT_END
 } // namespace snn_ipu

@@ -9,8 +9,10 @@
 #include <type_traits>
 
 #include "LifMath.hpp"
+#include "Variant.hpp"
 
 namespace snn_ipu {
+SNN_IPU_VARIANT_BEGIN
 
 // A parameter of a chunk's neurons. When every parameter field holds one
 // value (snnTorch's default: a scalar beta, threshold and graded factor), the
@@ -160,4 +162,5 @@ template <typename S> inline unsigned chunkWidth(unsigned chunkNeurons) {
   return chunkNeurons < kMaxChunkNeurons<S> ? chunkNeurons : kMaxChunkNeurons<S>;
 }
 
+SNN_IPU_VARIANT_END
 } // namespace snn_ipu

@@ -20,11 +20,13 @@
 #include "LifMath.hpp"
 #include "LifStep.hpp"
 #include "LifTypes.hpp"
+#include "Variant.hpp"
 #include "WorkDivision.hpp"
 
 using namespace poplar;
 
 namespace snn_ipu {
+SNN_IPU_VARIANT_BEGIN
 
 template <typename FPType, unsigned ResetMode, bool ResetDelay, bool RecordMem>
 class LifForward : public MultiVertex {
@@ -115,4 +117,5 @@ private:
 SNN_IPU_INSTANTIATE_LIF_FORWARD(float)
 SNN_IPU_INSTANTIATE_LIF_FORWARD(half)
 
+SNN_IPU_VARIANT_END
 } // namespace snn_ipu

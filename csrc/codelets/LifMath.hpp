@@ -9,8 +9,10 @@
 #endif
 
 #include "LifTypes.hpp"
+#include "Variant.hpp"
 
 namespace snn_ipu {
+SNN_IPU_VARIANT_BEGIN
 
 #ifdef __IPU__
 inline float lifExp(float x) { return ipu::exp(x); }
@@ -31,4 +33,5 @@ template <typename StateT>
 constexpr unsigned kMaxChunkNeurons = 4096 / sizeof(StateT);
 #endif
 
+SNN_IPU_VARIANT_END
 } // namespace snn_ipu

@@ -16,8 +16,10 @@
 #pragma once
 
 #include "LifTypes.hpp"
+#include "Variant.hpp"
 
 namespace snn_ipu {
+SNN_IPU_VARIANT_BEGIN
 
 template <typename S> struct LifParams {
   S decay;     // beta, already clamped to [0, 1]
@@ -59,4 +61,5 @@ inline LifStepResult<S> lifStep(S memPrev, S current, const LifParams<S> &p) {
   return {spike, pre, mem};
 }
 
+SNN_IPU_VARIANT_END
 } // namespace snn_ipu

@@ -9,8 +9,10 @@
 #include "LifStep.hpp"
 #include "LifSurrogate.hpp"
 #include "LifTypes.hpp"
+#include "Variant.hpp"
 
 namespace snn_ipu {
+SNN_IPU_VARIANT_BEGIN
 
 template <typename S> struct LifStepGrad {
   S pre;       // dL/dV_t, which is also dL/dx_t
@@ -82,4 +84,5 @@ inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
   return grad;
 }
 
+SNN_IPU_VARIANT_END
 } // namespace snn_ipu

@@ -5,8 +5,10 @@
 
 #include "LifMath.hpp"
 #include "LifTypes.hpp"
+#include "Variant.hpp"
 
 namespace snn_ipu {
+SNN_IPU_VARIANT_BEGIN
 
 // (Factors of a such as pi/2 * a are the first operation of their
 // expressions below, so the compiler forms them once, outside the loops.)
@@ -51,4 +53,5 @@ inline S surrogateGrad(S x, SurrogateConstants<S> c) {
   }
 }
 
+SNN_IPU_VARIANT_END
 } // namespace snn_ipu

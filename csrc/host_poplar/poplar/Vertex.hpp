@@ -24,7 +24,20 @@
 #include <cstdio>
 #include <cstdlib>
 
+// A host build that compiles the vertices more than once defines
+// SNN_IPU_VARIANT per translation unit (see csrc/codelets/Variant.hpp): the
+// shim, whose fields the vertices are made of, goes into the same inline
+// namespace, so that each compilation has classes of its own.
+#ifdef SNN_IPU_VARIANT
+#define SNN_IPU_SHIM_BEGIN inline namespace SNN_IPU_VARIANT {
+#define SNN_IPU_SHIM_END }
+#else
+#define SNN_IPU_SHIM_BEGIN
+#define SNN_IPU_SHIM_END
+#endif
+
 namespace poplar {
+SNN_IPU_SHIM_BEGIN
 
 enum class VectorLayout {
   ONE_PTR,
@@ -321,6 +334,7 @@ void connect(Field &field, Args... args) {
 }
 
 } // namespace host
+SNN_IPU_SHIM_END
 } // namespace poplar
 
 #include "detail/HostRuns.hpp"

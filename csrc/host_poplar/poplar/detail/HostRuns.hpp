@@ -27,6 +27,7 @@
 #include "../HalfFloat.hpp"
 
 namespace poplar {
+SNN_IPU_SHIM_BEGIN
 
 namespace detail {
 
@@ -171,4 +172,5 @@ inline void storeFence() {
 #endif
 }
 
+SNN_IPU_SHIM_END
 } // namespace poplar
