@@ -40,7 +40,8 @@ from snn_ipu.cli.train import FusedRunner, adam
 
 # ops.lif's kernel settings in the benchmark's workload: subtract reset,
 # delayed, atan surrogate, no membrane record.
-NO_RECORD = _kernels.KernelConfig(0, True, ATAN.kernel_id, ATAN.a, ATAN.b, record_mem=False)
+NO_RECORD = _kernels.KernelConfig(0, True, ATAN.kernel_id, ATAN.a, ATAN.b,
+                                  record_states=False)
 
 
 def fold_on_and_off(repeats=41):
@@ -87,7 +88,8 @@ def copy_thread_scaling(repeats=9):
 
 def no_op_lif(shape):
     """run(current) -> spikes through NoOpLif: snn_ipu's autograd.Function
-    (_autograd.LifFunction) with its inputs and outputs and none of its work.
+    (snn_ipu/_lif/autograd.py, NeuronFunction) with a Leaky layer's inputs
+    and outputs and none of its work.
     The outputs are views of arrays made once, as the host module hands back
     arrays from its pool."""
     spikes, mem_final, grad_current = (torch.zeros(s).numpy()
@@ -95,8 +97,8 @@ def no_op_lif(shape):
 
     class NoOpLif(torch.autograd.Function):
         @staticmethod
-        def forward(ctx, current, mem_init, decay, threshold, graded, config):
-            _kernels.save_layer(ctx, current, mem_init, decay, threshold, graded)
+        def forward(ctx, config, current, mem_init, decay, threshold, graded):
+            _kernels.save_layer(ctx, current, (mem_init,), (decay, threshold, graded))
             ctx.config = config
             ctx.set_materialize_grads(False)
             return torch.from_numpy(spikes), None, torch.from_numpy(mem_final)
@@ -104,10 +106,10 @@ def no_op_lif(shape):
         @staticmethod
         @once_differentiable
         def backward(ctx, grad_spikes, grad_mem, grad_mem_final):
-            return torch.from_numpy(grad_current), None, None, None, None, None
+            return None, torch.from_numpy(grad_current), None, None, None, None
 
     def run(current):
-        return NoOpLif.apply(current, None, 0.9, 1.0, 1.0, NO_RECORD)[0]
+        return NoOpLif.apply(NO_RECORD, current, None, 0.9, 1.0, 1.0)[0]
     return run
 
 
@@ -125,7 +127,7 @@ def cold_call_breakdown(repeats=25, shape=(25, 128, 1000), compiled=True,
     class Timed:  # the host module, with its two kernels timed
         def __getattr__(self, name):
             fn = getattr(host, name)
-            if not name.startswith("lif_"):
+            if not name.startswith("neuron_"):
                 return fn
 
             def timed(*args):
@@ -173,7 +175,7 @@ def warm_kernels_per_element(repeats=201):
     x, g = torch.randn(steps, n) * 0.6 + 0.25, torch.randn(steps, n)
     out = torch.empty(steps, n)
     # The layer as ops.lif passes it: no initial membrane, number parameters.
-    layer = (x, None, 0.9, 1.0, 1.0)
+    layer = (x, (None,), (0.9, 1.0, 1.0))
     config = NO_RECORD._replace(num_threads=threads)
     # Through _kernels, as ops.lif calls the host module (its few us of Python
     # per call are well under 1% here). The kernel calls allocate their
@@ -182,7 +184,7 @@ def warm_kernels_per_element(repeats=201):
     fns = {
         "LIF forward kernel": lambda: _kernels.forward(*layer, config),
         "LIF backward kernel": lambda: _kernels.backward(
-            *layer, g, None, None, config, param_grads=False, mem_init_grad=False),
+            *layer, g, None, (None,), config, param_grads=False, state_grads=(False,)),
         "torch mul": lambda: torch.mul(x, 0.5, out=out),
         "torch add": lambda: torch.add(x, g, out=out),
     }
@@ -195,7 +197,7 @@ def small_layer_call_overhead(rounds=7, calls=300):
     current = torch.randn(shape).requires_grad_()
     grad = torch.randn(shape)
     host = _kernels.require_host()
-    layer = (current.detach().numpy().reshape(25, -1), None, 0.9, 1.0, 1.0)
+    layer = (0, current.detach().numpy().reshape(25, -1), None, [0.9, 1.0, 1.0])
     grad_rows = grad.numpy().reshape(25, -1)
     threads = torch.get_num_threads()
 
@@ -208,9 +210,9 @@ def small_layer_call_overhead(rounds=7, calls=300):
         # The host module called directly, not through _kernels.forward and
         # backward as in part 4: their Python (3-5 us a call) is part of the
         # overhead measured here, so it must not be in this baseline.
-        host.lif_forward(*layer, False, 0, True, threads, False, 0, None)
-        host.lif_backward(*layer, grad_rows, None, None, False, False, 0, True, 0, 2.0, 0.0,
-                          threads, False, 0, None)
+        host.neuron_forward(*layer, False, 0, True, threads, False, 0, None)
+        host.neuron_backward(*layer, grad_rows, None, None, [False], False, 0, True, 0, 2.0,
+                             0.0, threads, False, 0, None)
 
     def best_median(fn):
         # The least disturbed of several medians: the machine is shared.

@@ -21,8 +21,8 @@ endif()
 
 # ------------------------------------------------------------- codelets (.gp)
 set(snn_ipu_codelet_sources
-  ${CMAKE_CURRENT_SOURCE_DIR}/csrc/codelets/LifForward.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/csrc/codelets/LifBackward.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/csrc/codelets/NeuronForward.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/csrc/codelets/NeuronBackward.cpp)
 file(GLOB snn_ipu_codelet_headers ${CMAKE_CURRENT_SOURCE_DIR}/csrc/codelets/*.hpp)
 set(snn_ipu_gp "${snn_ipu_package_dir}/snn_ipu_codelets.gp")
 # No host shim on the include path: popc uses the SDK's poplar/Vertex.hpp.

@@ -1,5 +1,6 @@
-"""``snn_ipu.ops``: the fused leaky integrate-and-fire neuron over all time
-steps (``lif``), and with the Linear layer its spikes feed (``lif_linear``).
+"""``snn_ipu.ops``: snnTorch's neurons over all time steps, each layer in one
+fused kernel call: ``lif`` (Leaky), ``synaptic``, ``alpha``, ``lapicque``,
+and ``lif_linear`` (a Leaky layer with the Linear layer its spikes feed).
 
 Each call is checked (snn_ipu/_lif/checks.py), then runs where it can: as one
 PopART op while PopTorch traces for the IPU (_lif/poptorch.py), on the host
@@ -17,15 +18,58 @@ from ._backends.host import host as _host
 from ._backends.host import missing_host_reason
 from ._compat import autocast_cpu, compiling
 from ._lif import front_end, poptorch, reference
-from ._lif.checks import check_call
+from ._lif.checks import check_call, check_params
 from ._lif.config import param_tensors
+from ._lif.models import ALPHA, LAPICQUE, LEAKY, SYNAPTIC
 from ._warn import warn_at_caller
 
-__all__ = ["lif", "lif_linear", "ReferencePathWarning"]
+__all__ = ["lif", "synaptic", "alpha", "lapicque", "lif_linear", "ReferencePathWarning"]
 
 
 class ReferencePathWarning(UserWarning):
-    """``snn_ipu.ops.lif`` ran the exact PyTorch reference instead of the kernels."""
+    """An ``snn_ipu.ops`` neuron ran the exact PyTorch reference instead of the kernels."""
+
+
+def _layer(model, op, input_, params, states, *, spike_grad, reset_mechanism, reset_delay,
+           record, num_steps, num_threads, record_name="record_state", finite=()):
+    """A layer of ``model`` wherever it can run (see the module's docstring):
+    (spikes, the records as a tuple, or None without ``record``, the final
+    states as a tuple). ``params`` and ``states`` are in the model's order;
+    ``op`` names the public function in messages."""
+    call = check_call(model, input_, params, states, spike_grad, reset_mechanism,
+                      reset_delay, record, num_steps, num_threads, record_name, finite)
+    x, reason = call.x, call.reason
+    if reason is None and x.numel() > 0 and _ipu.is_tracing():  # PopTorch: the PopART op
+        return poptorch.run(model, x, call.states, param_tensors(call.params, x),
+                            call.reset_mode, reset_delay, call.spec, record, call.num_steps)
+    if reason is None and x.device.type != "cpu":
+        reason = f"input_ is on {x.device}; the host kernels run on CPU tensors"
+    if reason is None and _host is None:
+        reason = missing_host_reason()
+    if reason is None and x.numel() > 0:
+        return front_end.run_kernels(model, x, call.states, call.params, call.reset_mode,
+                                     reset_delay, call.spec, call.threads, record,
+                                     call.num_steps)
+    if reason is not None:
+        warn_at_caller(f"snn_ipu.ops.{op}: {reason}; running the exact PyTorch reference "
+                       f"path (slower)", ReferencePathWarning)
+    spikes, records, finals = reference.run(model, x, call.states, call.params,
+                                            reset_mechanism, reset_delay, spike_grad,
+                                            call.num_steps)
+    return spikes, records if record else None, finals
+
+
+def _from_bfloat16(input_):
+    """bfloat16 currents (what a Linear gives under CPU autocast) have no
+    kernels: they run as float32, and the outputs are rounded back
+    (_rounded). Returns the current to run and whether it was bfloat16."""
+    if isinstance(input_, torch.Tensor) and input_.dtype == torch.bfloat16:
+        return input_.float(), True
+    return input_, False
+
+
+def _rounded(outputs, to_bfloat16):
+    return tuple(o.to(torch.bfloat16) for o in outputs) if to_bfloat16 else outputs
 
 
 def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] = None, *,
@@ -77,32 +121,137 @@ def lif(input_: torch.Tensor, beta, threshold=1.0, mem: Optional[torch.Tensor] =
     float32). bfloat16 currents (what a Linear gives under CPU autocast) have
     no kernels: they run as float32 and the outputs are rounded to bfloat16.
     """
-    if isinstance(input_, torch.Tensor) and input_.dtype == torch.bfloat16:
-        spk, second = lif(input_.float(), beta, threshold, mem, spike_grad=spike_grad,
-                          reset_mechanism=reset_mechanism, reset_delay=reset_delay,
-                          graded_spikes_factor=graded_spikes_factor, record_mem=record_mem,
-                          num_steps=num_steps, num_threads=num_threads)
-        return spk.to(torch.bfloat16), second.to(torch.bfloat16)
-    (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
-     reason) = check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism,
-                          reset_delay, graded_spikes_factor, record_mem, num_steps,
-                          num_threads)
-    if reason is None and x.numel() > 0 and _ipu.is_tracing():  # PopTorch: the PopART op
-        beta_t, threshold_t, graded_t = param_tensors((beta_t, threshold_t, graded_t), x)
-        return poptorch.lif(x, beta_t, threshold_t, graded_t, mem_t, reset_mode, reset_delay,
-                            spec, record_mem, num_steps)
-    if reason is None and x.device.type != "cpu":
-        reason = f"input_ is on {x.device}; the host kernels run on CPU tensors"
-    if reason is None and _host is None:
-        reason = missing_host_reason()
-    if reason is None and x.numel() > 0:
-        return front_end.run_kernels(x, beta_t, threshold_t, graded_t, mem_t, reset_mode,
-                                     reset_delay, spec, threads, record_mem, num_steps)
-    if reason is not None:
-        warn_at_caller(f"snn_ipu.ops.lif: {reason}; running the exact PyTorch reference "
-                       f"path (slower)", ReferencePathWarning)
-    return reference.run(x, beta_t, threshold_t, graded_t, mem_t, reset_mechanism,
-                         reset_delay, spike_grad, record_mem, num_steps)
+    input_, to_bfloat16 = _from_bfloat16(input_)
+    spikes, records, finals = _layer(
+        LEAKY, "lif", input_, (beta, threshold, graded_spikes_factor), (mem,),
+        spike_grad=spike_grad, reset_mechanism=reset_mechanism, reset_delay=reset_delay,
+        record=record_mem, num_steps=num_steps, num_threads=num_threads,
+        record_name="record_mem", finite=("beta",))
+    return _rounded((spikes, records[0] if record_mem else finals[0]), to_bfloat16)
+
+
+def synaptic(input_: torch.Tensor, alpha, beta, threshold=1.0,
+             syn: Optional[torch.Tensor] = None, mem: Optional[torch.Tensor] = None, *,
+             spike_grad=None, reset_mechanism: str = "subtract", reset_delay: bool = True,
+             record_state: bool = True, num_steps: Optional[int] = None,
+             num_threads: Optional[int] = None):
+    """snnTorch's second-order ``Synaptic`` neuron over all time steps, as a
+    time loop of ``snntorch.Synaptic`` would compute it, in one fused kernel
+    call: ``syn = alpha*syn + x``, ``mem = beta*mem + syn``, then the reset
+    and the spike (snnTorch's operations in its order; its zero reset clears
+    the new membrane, not the synaptic current).
+
+    Args are those of :func:`lif`, with ``alpha`` the synaptic current's
+    decay (clamped to [0, 1]; finite, number or broadcastable tensor), ``syn``
+    and ``mem`` the initial states (zeros if omitted), and ``record_state``
+    in place of ``record_mem``; there is no graded spike factor.
+
+    Returns:
+        ``(spk, syn_rec, mem_rec)`` shaped like ``input_``, or with
+        ``record_state=False`` ``(spk, syn_last, mem_last)``, the states after
+        the last step. Gradients flow to ``input_``, ``syn``, ``mem``,
+        ``alpha``, ``beta`` and ``threshold``.
+    """
+    input_, to_bfloat16 = _from_bfloat16(input_)
+    spikes, records, finals = _layer(
+        SYNAPTIC, "synaptic", input_, (alpha, beta, threshold), (syn, mem),
+        spike_grad=spike_grad, reset_mechanism=reset_mechanism, reset_delay=reset_delay,
+        record=record_state, num_steps=num_steps, num_threads=num_threads,
+        finite=("alpha", "beta"))
+    return _rounded((spikes, *(records if record_state else finals)), to_bfloat16)
+
+
+def alpha(input_: torch.Tensor, alpha, beta, threshold=1.0,
+          syn_exc: Optional[torch.Tensor] = None, syn_inh: Optional[torch.Tensor] = None,
+          mem: Optional[torch.Tensor] = None, *, spike_grad=None,
+          reset_mechanism: str = "zero", record_state: bool = True,
+          num_steps: Optional[int] = None, num_threads: Optional[int] = None):
+    """snnTorch's ``Alpha`` neuron over all time steps, as a time loop of
+    ``snntorch.Alpha`` would compute it, in one fused kernel call: an
+    excitatory current decaying with ``alpha``, an inhibitory one decaying
+    with ``beta``, and the membrane ``tau * (syn_exc + syn_inh)`` with
+    ``tau = log(alpha) / (log(beta) - log(alpha)) + 1`` (snnTorch's
+    operations in its order).
+
+    ``alpha`` and ``beta`` are clamped to [0, 1] and must be finite, with
+    ``alpha > beta`` and ``beta != 1`` (as snnTorch requires); ``syn_exc``,
+    ``syn_inh`` and ``mem`` are the initial states (zeros if omitted; the
+    membrane is not recurrent: the initial one only sets the first step's
+    reset). The reset defaults to ``"zero"``, as in snnTorch, and there is no
+    reset_delay. Other arguments as :func:`synaptic`.
+
+    Returns:
+        ``(spk, syn_exc_rec, syn_inh_rec, mem_rec)``, or with
+        ``record_state=False`` the states after the last step. Gradients flow
+        to ``input_``, ``syn_exc``, ``syn_inh``, ``alpha``, ``beta`` and
+        ``threshold`` (none to ``mem``, which only sets the detached reset).
+    """
+    input_, to_bfloat16 = _from_bfloat16(input_)
+    decays = check_params(input_, num_steps, (("alpha", alpha), ("beta", beta)),
+                          finite=("alpha", "beta"))
+    tau = _alpha_tau(*decays, input_)
+    spikes, records, finals = _layer(
+        ALPHA, "alpha", input_, (decays[0], decays[1], tau, threshold),
+        (syn_exc, syn_inh, mem), spike_grad=spike_grad, reset_mechanism=reset_mechanism,
+        reset_delay=True, record=record_state, num_steps=num_steps, num_threads=num_threads,
+        finite=("alpha", "beta"))
+    return _rounded((spikes, *(records if record_state else finals)), to_bfloat16)
+
+
+def _alpha_tau(alpha, beta, input_):
+    """snnTorch's tau_alpha, computed with its torch operations (so the same
+    float32), after its checks (alpha > beta, beta != 1)."""
+    alpha, beta = param_tensors((alpha, beta), input_)
+    traced = alpha.device.type in ("meta", "ipu") or compiling()
+    if not traced:  # the checks read the values
+        if bool((alpha.clamp(0, 1) <= beta.clamp(0, 1)).any()):
+            raise ValueError("alpha must be greater than beta.")
+        if bool((beta == 1).any()):
+            raise ValueError("beta: cannot be 1 (tau_alpha = log(alpha) / (log(beta) - "
+                             "log(alpha)) + 1 would divide by zero)")
+    log_alpha = torch.log(alpha.clamp(0, 1))
+    return log_alpha / (torch.log(beta.clamp(0, 1)) - log_alpha) + 1
+
+
+def lapicque(input_: torch.Tensor, R, C, time_step=1.0, threshold=1.0,
+             mem: Optional[torch.Tensor] = None, *, spike_grad=None,
+             reset_mechanism: str = "subtract", record_state: bool = True,
+             num_steps: Optional[int] = None, num_threads: Optional[int] = None):
+    """snnTorch's ``Lapicque`` (RC) neuron over all time steps, as a time loop
+    of ``snntorch.Lapicque`` would compute it, in one fused kernel call:
+    ``mem = x*R*(1/(R*C))*time_step + (1 - time_step/(R*C))*mem``, then the
+    reset and the spike (snnTorch's operations in its order).
+
+    ``R``, ``C`` and ``time_step`` are numbers or tensors (one value, or
+    broadcastable to one step), taken as snnTorch takes them (numbers through
+    ``torch.as_tensor``); ``mem`` is the initial membrane (zeros if omitted).
+    There is no reset_delay. Other arguments as :func:`synaptic`.
+
+    Returns:
+        ``(spk, mem_rec)``, or with ``record_state=False`` ``(spk,
+        mem_last)``. Gradients flow to ``input_``, ``mem``, ``R``, ``C``,
+        ``time_step`` and ``threshold``.
+    """
+    input_, to_bfloat16 = _from_bfloat16(input_)
+    R, C, time_step = (_as_tensor(name, v, input_) for name, v in
+                       (("R", R), ("C", C), ("time_step", time_step)))
+    rc = R * C
+    spikes, records, finals = _layer(
+        LAPICQUE, "lapicque", input_, (R, 1 / rc, time_step, 1 - (time_step / rc), threshold),
+        (mem,), spike_grad=spike_grad, reset_mechanism=reset_mechanism, reset_delay=True,
+        record=record_state, num_steps=num_steps, num_threads=num_threads)
+    return _rounded((spikes, *(records if record_state else finals)), to_bfloat16)
+
+
+def _as_tensor(name, value, input_):
+    """A Lapicque constant as snnTorch holds it: numbers through
+    torch.as_tensor (an int stays an integer tensor)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, torch.Tensor)):
+        raise TypeError(f"{name}: expected a number or a tensor, got {type(value).__name__}")
+    if isinstance(value, torch.Tensor):
+        return value
+    device = input_.device if isinstance(input_, torch.Tensor) else None
+    return torch.as_tensor(value, device=device)
 
 
 # The largest Linear output (K) lif_linear folds into the LIF backward: it
@@ -134,14 +283,15 @@ def lif_linear(input_: torch.Tensor, beta, threshold, mem, weight: torch.Tensor,
     """
     if isinstance(input_, torch.Tensor) and input_.dtype == torch.bfloat16:
         return None  # float32 only; lif runs bfloat16 as float32
-    (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
-     reason) = check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism,
-                          reset_delay, graded_spikes_factor, False, num_steps, None)
+    call = check_call(LEAKY, input_, (beta, threshold, graded_spikes_factor), (mem,),
+                      spike_grad, reset_mechanism, reset_delay, False, num_steps, None,
+                      finite=("beta",))
+    x = call.x
     if not isinstance(weight, torch.Tensor):
         raise TypeError(f"weight: expected a torch.Tensor [K, in], got {type(weight).__name__}")
     if bias is not None and not isinstance(bias, torch.Tensor):
         raise TypeError(f"bias: expected None or a torch.Tensor [K], got {type(bias).__name__}")
-    applies = (reason is None and _host is not None and x.device.type == "cpu"
+    applies = (call.reason is None and _host is not None and x.device.type == "cpu"
                and x.dtype == torch.float32 and x.numel() > 0 and x.dim() >= 3
                and weight.dim() == 2 and weight.dtype == torch.float32
                and weight.device.type == "cpu" and x.shape[-1] == weight.shape[1]
@@ -150,6 +300,6 @@ def lif_linear(input_: torch.Tensor, beta, threshold, mem, weight: torch.Tensor,
                and not _ipu.is_tracing() and not compiling() and not autocast_cpu())
     if not applies:
         return None
-    return front_end.run_kernels(x, beta_t, threshold_t, graded_t, mem_t, reset_mode,
-                                 reset_delay, spec, threads, False, num_steps,
+    return front_end.run_kernels(LEAKY, x, call.states, call.params, call.reset_mode,
+                                 reset_delay, call.spec, call.threads, False, call.num_steps,
                                  linear=(weight, bias))

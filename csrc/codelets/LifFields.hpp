@@ -84,6 +84,38 @@ inline void loadChunkParams(const DecayField &decay,
   loadParam(graded, first, count, g);
 }
 
+// The P parameters of a chunk's neurons, each loaded from one edge of a 2-D
+// parameter field (one value for all neurons, or one per neuron), those the
+// model clamps clamped to [0, 1]; params.at(v)[i] is parameter i of neuron v.
+template <bool Shared, unsigned W, unsigned P, typename S> struct ChunkParams {
+  ChunkParam<Shared, W, S> param[P];
+
+  template <class Model, typename Field>
+  void load(const Field &field, std::size_t first, unsigned count) {
+    for (unsigned i = 0; i < P; ++i) {
+      const auto &edge = field[i];
+      loadParam(edge, first, count, param[i]);
+      if (Model::clamped(i))
+        clampDecay(param[i], count);
+    }
+  }
+
+  struct Neuron {
+    const ChunkParams &params;
+    unsigned v;
+    S operator[](unsigned i) const { return params.param[i][v]; }
+  };
+  Neuron at(unsigned v) const { return {*this, v}; }
+};
+
+// Whether every edge of a 2-D parameter field holds one value.
+template <unsigned P, typename Field> inline bool allSharedEdges(const Field &field) {
+  for (unsigned i = 0; i < P; ++i)
+    if (field[i].size() != 1)
+      return false;
+  return true;
+}
+
 // Elements row[first .. first + count) as the state type S: the row itself
 // when its elements are S, else converted into `buffer` (half rows). A plain
 // loop (what popc compiles); the host shim overloads it for half rows with

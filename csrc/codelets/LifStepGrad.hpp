@@ -22,21 +22,28 @@ template <typename S> struct LifStepGrad {
   S graded;    // d/dgraded_spikes_factor
 };
 
+// The reverse of firing, shared by every model: of S = g*H(V - th) and, with
+// reset_delay=False, of the correction U = V - D*th (subtract) or V - D*V
+// (zero), D = S/g - R. Given dL/dU and dL/dS, returns dL/dV and the
+// contributions to dL/dth and dL/dg.
+template <typename S> struct FireGrad {
+  S pre;
+  S threshold;
+  S graded;
+};
+
 template <unsigned ResetMode, bool ResetDelay, unsigned Surrogate, typename S>
-inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
-                                  const LifParams<S> &p,
-                                  SurrogateConstants<S> c) {
-  const S one = S(1);
-  const S reset = heaviside(memPrev - p.threshold);
-  const S shifted = pre - p.threshold;
+inline FireGrad<S> fireGrad(S reset, S pre, S gradMem, S gradSpike,
+                            S threshold, S graded, SurrogateConstants<S> c) {
+  const S shifted = pre - threshold;
   const S fired = heaviside(shifted);
   const S slope = surrogateGrad<Surrogate>(shifted, c);
-  const S viaSpike = gradSpike * p.graded * slope;
-
-  LifStepGrad<S> grad;
+  FireGrad<S> grad;
   if constexpr (ResetDelay || ResetMode == kResetNone) {
+    const S viaSpike = gradSpike * graded * slope;
     grad.pre = gradMem + viaSpike;
     grad.threshold = -viaSpike;
+    grad.graded = gradSpike * fired;
   } else {
     // U = V - D*th (subtract) or V - D*V (zero), with D = Q - R and Q = S/g.
     // Each factor is differentiated as snnTorch's autograd graph does it,
@@ -45,13 +52,13 @@ inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
     // not finite, or a state or gradient is, the graph's terms are NaN or
     // infinite and the gradient must be too (the simplified form gave
     // finite gradients for neurons whose membrane was NaN).
-    const S quotient = fired * p.graded / p.graded; // Q = S/g
+    const S quotient = fired * graded / graded; // Q = S/g
     const S doReset = quotient - reset;
     const S gradDoReset =
-        -gradMem * (ResetMode == kResetSubtract ? p.threshold : pre);
-    const S gradQuotient = gradDoReset / p.graded; // dL/dS through Q
+        -gradMem * (ResetMode == kResetSubtract ? threshold : pre);
+    const S gradQuotient = gradDoReset / graded; // dL/dS through Q
     const S gradSpikeTotal = gradSpike + gradQuotient;
-    const S viaSpikes = slope * (gradSpikeTotal * p.graded);
+    const S viaSpikes = slope * (gradSpikeTotal * graded);
     if constexpr (ResetMode == kResetSubtract) {
       grad.pre = gradMem + viaSpikes;
       grad.threshold = -gradMem * doReset - viaSpikes;
@@ -66,9 +73,24 @@ inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
     // leave noise of order ulp(gradDoReset/g), which is what snnTorch
     // returns. Keep the exact value, gradSpike*H, and add the cancelling
     // parts times 0: 0 where they are finite, NaN where snnTorch's are NaN.
-    const S cancelling = gradQuotient * fired - gradDoReset * (quotient / p.graded);
+    const S cancelling = gradQuotient * fired - gradDoReset * (quotient / graded);
     grad.graded = gradSpike * fired + S(0) * cancelling;
   }
+  return grad;
+}
+
+template <unsigned ResetMode, bool ResetDelay, unsigned Surrogate, typename S>
+inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
+                                  const LifParams<S> &p,
+                                  SurrogateConstants<S> c) {
+  const S one = S(1);
+  const S reset = heaviside(memPrev - p.threshold);
+  const FireGrad<S> fire = fireGrad<ResetMode, ResetDelay, Surrogate>(
+      reset, pre, gradMem, gradSpike, p.threshold, p.graded, c);
+  LifStepGrad<S> grad;
+  grad.pre = fire.pre;
+  grad.threshold = fire.threshold;
+  grad.graded = fire.graded;
   if constexpr (ResetMode == kResetZero) {
     const S keep = one - reset;
     grad.decay = grad.pre * (keep * memPrev);
@@ -79,8 +101,6 @@ inline LifStepGrad<S> lifStepGrad(S memPrev, S pre, S gradMem, S gradSpike,
     grad.decay = grad.pre * memPrev;
     grad.memPrev = grad.pre * p.decay;
   }
-  if constexpr (ResetDelay || ResetMode == kResetNone)
-    grad.graded = gradSpike * fired;
   return grad;
 }
 

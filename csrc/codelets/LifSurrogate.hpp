@@ -15,6 +15,7 @@ SNN_IPU_VARIANT_BEGIN
 template <typename S> struct SurrogateConstants {
   S a; // alpha / slope / threshold / beta, per surrogate (see LifTypes.hpp)
   S b; // slope (spike_rate_escape), B (SFS)
+  unsigned id = kSurrogateATan; // read by surrogateGrad<kSurrogateAny> only
 };
 
 template <unsigned Surrogate, typename S>
@@ -44,6 +45,25 @@ inline S surrogateGrad(S x, SurrogateConstants<S> c) {
   } else if constexpr (Surrogate == kSurrogateSpikeRateEscape) {
     // slope * exp(-beta * |x - 1|)
     return c.b * lifExp(-c.a * lifAbs(x - one));
+  } else if constexpr (Surrogate == kSurrogateAny) {
+    switch (c.id) {
+    case kSurrogateFastSigmoid:
+      return surrogateGrad<kSurrogateFastSigmoid>(x, c);
+    case kSurrogateSigmoid:
+      return surrogateGrad<kSurrogateSigmoid>(x, c);
+    case kSurrogateStraightThrough:
+      return surrogateGrad<kSurrogateStraightThrough>(x, c);
+    case kSurrogateHeaviside:
+      return surrogateGrad<kSurrogateHeaviside>(x, c);
+    case kSurrogateTriangular:
+      return surrogateGrad<kSurrogateTriangular>(x, c);
+    case kSurrogateSpikeRateEscape:
+      return surrogateGrad<kSurrogateSpikeRateEscape>(x, c);
+    case kSurrogateSparseFastSigmoid:
+      return surrogateGrad<kSurrogateSparseFastSigmoid>(x, c);
+    default:
+      return surrogateGrad<kSurrogateATan>(x, c);
+    }
   } else {
     static_assert(Surrogate == kSurrogateSparseFastSigmoid, "unknown surrogate");
     // 1 / (slope*|x| + 1)^2, kept only where x > B (multiplied, as snnTorch

@@ -1,4 +1,4 @@
-"""The fused LIF as a torch.autograd.Function over the host kernels: the
+"""A neuron layer as a torch.autograd.Function over the host kernels: the
 front end for eager calls (it costs less per call than the custom op) and for
 torch versions without torch.library.custom_op (PopTorch's torch 2.0);
 library.py is the one torch.compile traces."""
@@ -9,28 +9,40 @@ from torch.autograd.function import once_differentiable
 
 from . import kernels as _kernels
 from .config import KernelConfig
+from .models import MODELS_BY_ID
 
 
-class LifFunction(torch.autograd.Function):
-    """See kernels.py for the tensors and outputs."""
+class NeuronFunction(torch.autograd.Function):
+    """apply(config, current, *states, *params): the model's initial states
+    (tensors, or None for zeros) and parameters (tensors or numbers), see
+    kernels.py. Returns (spikes, *records, *final states): a record per
+    recorded state (None without config.record_states)."""
 
     @staticmethod
-    def forward(ctx, current, mem_init, decay, threshold, graded, config: KernelConfig):
-        # mem is None without config.record_mem.
-        spikes, mem, mem_final = _kernels.forward(current, mem_init, decay, threshold,
-                                                  graded, config)
-        _kernels.save_layer(ctx, current, mem_init, decay, threshold, graded)
+    def forward(ctx, config: KernelConfig, current, *layer):
+        spec = MODELS_BY_ID[config.model]
+        states, params = layer[:len(spec.states)], layer[len(spec.states):]
+        spikes, records, finals = _kernels.forward(current, states, params, config)
+        _kernels.save_layer(ctx, current, states, params)
         ctx.config = config
         ctx.set_materialize_grads(False)
-        return spikes, mem, mem_final
+        if records is None:
+            records = (None,) * spec.recorded
+        return (spikes, *records, *finals)
 
     @staticmethod
     @once_differentiable  # the kernel's gradients carry no graph: refuse double backward
-    def backward(ctx, grad_spikes, grad_mem, grad_mem_final):
-        if grad_spikes is None and grad_mem is None and grad_mem_final is None:
-            return None, None, None, None, None, None
-        needs = ctx.needs_input_grad
-        grads = _kernels.backward(*_kernels.saved_layer(ctx), grad_spikes, grad_mem,
-                                  grad_mem_final, ctx.config, param_grads=any(needs[2:5]),
-                                  mem_init_grad=needs[1])
-        return tuple(g if need else None for g, need in zip(grads, needs)) + (None,)
+    def backward(ctx, grad_spikes, *upstream):
+        config = ctx.config
+        spec = MODELS_BY_ID[config.model]
+        states_n = len(spec.states)
+        needs = ctx.needs_input_grad  # config, current, *states, *params
+        if grad_spikes is None and all(g is None for g in upstream):
+            return (None,) * len(needs)
+        current, states, params, _ = _kernels.saved_layer(ctx)
+        grad_current, grad_states, grad_params = _kernels.backward(
+            current, states, params, grad_spikes, upstream[:spec.recorded],
+            upstream[spec.recorded:], config, param_grads=any(needs[2 + states_n:]),
+            state_grads=needs[2:2 + states_n])
+        grads = (grad_current, *grad_states, *grad_params)
+        return (None,) + tuple(g if need else None for g, need in zip(grads, needs[1:]))

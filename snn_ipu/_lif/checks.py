@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Optional
+from typing import NamedTuple, Optional, Tuple
 
 import torch
 
@@ -17,35 +17,64 @@ from .config import RESET_MODES, state_dtype
 KERNEL_DTYPES = (torch.float16, torch.float32, torch.float64)
 
 
-def check_call(input_, beta, threshold, mem, spike_grad, reset_mechanism, reset_delay,
-                graded_spikes_factor, record_mem, num_steps, num_threads):
-    """ops.lif's arguments checked: the input as [T or 1, ...], num_steps, the
-    parameters (numbers as Python floats, tensors in the state dtype), the
-    initial membrane (None, or in the state dtype), the reset mode's id, the
-    thread count (0: torch's), the surrogate's kernel spec and why the kernels
-    cannot run it (None if they can)."""
-    if num_steps is None:
-        x = _check_input(input_)
-    else:
-        num_steps = check_num_steps(num_steps)
-        x = _check_static_input(input_)
+class CheckedCall(NamedTuple):
+    """A neuron layer's arguments as the kernels take them."""
+
+    x: torch.Tensor       # [T, ...], or [1, ...] with num_steps
+    num_steps: Optional[int]
+    states: Tuple          # per state: None, or a tensor in the state dtype
+    params: Tuple          # per parameter: a Python float, or a tensor in the state dtype
+    reset_mode: int
+    threads: int           # 0: torch's, when the kernel runs
+    spec: Optional[surrogates.SurrogateSpec]
+    reason: Optional[str]  # why the kernels cannot run it; None if they can
+
+
+def check_call(model, input_, params, states, spike_grad, reset_mechanism, reset_delay,
+               record, num_steps, num_threads, record_name="record_state",
+               finite=()):
+    """A layer of ``model`` (models.ModelSpec) checked: the input as
+    [T or 1, ...], num_steps, ``params`` (a value per name of model.params,
+    in its order; numbers become Python floats, tensors the state dtype;
+    those named in ``finite`` must be finite), ``states`` (a value per name
+    of model.states: None, or a tensor), the reset mode's id, the thread count
+    and the surrogate's kernel spec, with why the kernels cannot run the call
+    (None if they can). ``record_name`` is the record flag's name in the
+    caller's signature."""
+    x, num_steps = _checked_input(input_, num_steps)
     step_shape = x.shape[1:]
     state = state_dtype(x)
-    beta_t = _check_param("beta", beta, step_shape, x.device, state, finite=True)
-    threshold_t = _check_param("threshold", threshold, step_shape, x.device, state)
-    graded_t = _check_param("graded_spikes_factor", graded_spikes_factor, step_shape,
-                            x.device, state)
-    mem_t = _check_mem(mem, step_shape, x.device, state)
+    params = tuple(_check_param(name, value, step_shape, x.device, state,
+                                finite=name in finite)
+                   for name, value in zip(model.params, params))
+    states = tuple(_check_state(name, value, step_shape, x.device, state)
+                   for name, value in zip(model.states, states))
     reset_mode = _check_reset(reset_mechanism)
     if not isinstance(reset_delay, bool):
         raise TypeError(f"reset_delay: expected True or False, got {reset_delay!r}")
-    if not isinstance(record_mem, bool):
-        raise TypeError(f"record_mem: expected True or False, got {record_mem!r}")
+    if not isinstance(record, bool):
+        raise TypeError(f"{record_name}: expected True or False, got {record!r}")
     # 0: the kernel asks torch.get_num_threads() when it runs.
     threads = 0 if num_threads is None else check_num_threads(num_threads)
     spec, reason = surrogates.resolve(spike_grad)
-    return (x, num_steps, beta_t, threshold_t, graded_t, mem_t, reset_mode, threads, spec,
-            reason)
+    return CheckedCall(x, num_steps, states, params, reset_mode, threads, spec, reason)
+
+
+def check_params(input_, num_steps, named, finite=()):
+    """Parameters (name, value) checked as check_call checks them, before the
+    call: for ops that derive the kernels' parameters from them (the Alpha
+    neuron's tau)."""
+    x, _ = _checked_input(input_, num_steps)
+    state = state_dtype(x)
+    return tuple(_check_param(name, value, x.shape[1:], x.device, state,
+                              finite=name in finite) for name, value in named)
+
+
+def _checked_input(input_, num_steps):
+    """The current as [T or 1, ...], and num_steps as an int or None."""
+    if num_steps is None:
+        return _check_input(input_), None
+    return _check_static_input(input_), check_num_steps(num_steps)
 
 
 def _check_input(input_) -> torch.Tensor:
@@ -134,20 +163,20 @@ def _all_finite(tensor) -> bool:
     return bool(torch.isfinite(tensor).all())
 
 
-def _check_mem(mem, step_shape, device, dtype) -> Optional[torch.Tensor]:
-    if mem is None:
+def _check_state(name, value, step_shape, device, dtype) -> Optional[torch.Tensor]:
+    if value is None:
         return None
-    if not isinstance(mem, torch.Tensor):
-        raise TypeError(f"mem: expected None or a tensor, got {type(mem).__name__}")
-    if not mem.dtype.is_floating_point:
-        raise TypeError(f"mem: expected a floating tensor, got dtype {mem.dtype}")
-    if not _broadcasts_to(mem.shape, step_shape):
-        raise ValueError(f"mem: shape {tuple(mem.shape)} does not match one time step's "
-                         f"shape {tuple(step_shape)} (input_.shape[1:], or input_.shape "
-                         f"with num_steps)")
-    if mem.device != device:
-        raise ValueError(f"mem: is on {mem.device} but input_ is on {device}")
-    return mem.to(dtype)
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name}: expected None or a tensor, got {type(value).__name__}")
+    if not value.dtype.is_floating_point:
+        raise TypeError(f"{name}: expected a floating tensor, got dtype {value.dtype}")
+    if not _broadcasts_to(value.shape, step_shape):
+        raise ValueError(f"{name}: shape {tuple(value.shape)} does not match one time "
+                         f"step's shape {tuple(step_shape)} (input_.shape[1:], or "
+                         f"input_.shape with num_steps)")
+    if value.device != device:
+        raise ValueError(f"{name}: is on {value.device} but input_ is on {device}")
+    return value.to(dtype)
 
 
 def _check_reset(reset_mechanism) -> int:

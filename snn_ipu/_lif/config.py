@@ -30,10 +30,12 @@ class KernelConfig(NamedTuple):
     surrogate_a: float
     surrogate_b: float
     num_threads: int = 0  # 0: torch.get_num_threads() at run time
-    record_mem: bool = True
+    # Whether the forward writes the records of the model's recorded states.
+    record_states: bool = True
     # A static input: current is one [1, N] row used at every one of
     # num_steps steps, and its gradient is summed over them in the kernel.
     num_steps: Optional[int] = None
+    model: int = 0        # snn_ipu._lif.models: 0 Leaky, 1 Synaptic, ...
 
 
 def state_dtype(current) -> torch.dtype:

@@ -5,14 +5,15 @@ Both autograd front ends call these: the torch.library custom op
 torch.autograd.Function (autograd.py, for eager calls and for older torch such
 as PopTorch's 2.0).
 
-Layer tensors: current [T, ...] (float16/32/64, contiguous, CPU; N neurons
-per step), or [1, ...] for a static input with num_steps = T; initial
-membrane [N] in the state dtype (state_dtype: float32, or float64 for
-float64 currents), or None for zeros; beta, threshold and graded factor as
-numbers or as [1] or [N] tensors in the state dtype. The host module
+A layer of neuron model ``config.model`` (models.py) is: the current
+[T, ...] (float16/32/64, contiguous, CPU; N neurons per step), or [1, ...]
+for a static input with num_steps = T; the initial states, a tuple with a
+[N] tensor in the state dtype (state_dtype: float32, or float64 for float64
+currents) or None (zeros) per state; the parameters, a tuple with a number
+or a [1] or [N] tensor in the state dtype per parameter. The host module
 allocates the outputs (large ones from its pool) and they come back shaped
-like the current. The kernels clamp beta to [0, 1] themselves (ops.lif also
-clamps a beta that needs a gradient, for the clamp's mask).
+like the current. The kernels clamp the clamped parameters to [0, 1]
+themselves (ops also clamps one that needs a gradient, for the clamp's mask).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .. import runtime
 from .._backends.host import require_host
 from . import memory
 from .config import KernelConfig, state_bytes
+from .models import MODELS_BY_ID
 
 
 def _np(t: torch.Tensor):
@@ -49,6 +51,13 @@ def _layer_np(current):
     return _np(current).reshape(current.shape[0], -1)
 
 
+def _states_arg(states):
+    """Initial states as the host module takes them: None when all are zeros."""
+    if all(s is None for s in states):
+        return None
+    return [_arg(s) for s in states]
+
+
 def neurons_of(current) -> int:
     return current.numel() // current.shape[0]
 
@@ -63,91 +72,101 @@ def num_steps_of(current: torch.Tensor, config: KernelConfig) -> int:
     return current.shape[0] if config.num_steps is None else config.num_steps
 
 
-def save_layer(ctx, current, mem_init, *params_and_others):
-    """ctx.save_for_backward of a layer's inputs (current, mem_init, decay,
-    threshold, graded, then any others), where the parameters may be
-    numbers (Python floats, as ops.lif passes them): those are kept on ctx
-    instead."""
-    ctx.layer_numbers = [p if isinstance(p, float) else None for p in params_and_others[:3]]
-    ctx.save_for_backward(current, mem_init,
-                          *[None if isinstance(p, float) else p for p in params_and_others])
+def save_layer(ctx, current, states, params, *others):
+    """ctx.save_for_backward of a layer (current, initial states, parameters,
+    then any other tensors), where parameters may be numbers (Python floats,
+    as ops passes them): those are kept on ctx instead."""
+    ctx.layer_shape = (len(states), len(params))
+    ctx.layer_numbers = [p if isinstance(p, float) else None for p in params]
+    ctx.save_for_backward(current, *states,
+                          *[None if isinstance(p, float) else p for p in params], *others)
 
 
 def saved_layer(ctx):
-    """What save_layer saved: (current, mem_init, decay, threshold, graded,
-    *others)."""
+    """What save_layer saved: (current, states, params, others)."""
     saved = list(ctx.saved_tensors)
-    for i, number in enumerate(ctx.layer_numbers, start=2):
-        if number is not None:
-            saved[i] = number
-    return saved
+    states_n, params_n = ctx.layer_shape
+    current, states = saved[0], tuple(saved[1:1 + states_n])
+    params = saved[1 + states_n:1 + states_n + params_n]
+    params = tuple(n if n is not None else p for p, n in zip(params, ctx.layer_numbers))
+    return current, states, params, tuple(saved[1 + states_n + params_n:])
 
 
-def forward(current, mem_init, decay, threshold, graded, config: KernelConfig):
-    """Returns (spikes [T, ...], membrane record [T, ...] or None when not
-    config.record_mem, final membrane [...] in the state dtype), allocated by
-    the host module, for a current [T, ...] (or [1, ...] with num_steps).
-    ``mem_init`` may be None (zeros); the parameters may be numbers."""
+def forward(current, states, params, config: KernelConfig):
+    """Returns (spikes [T, ...], the recorded states' records [T, ...] as a
+    tuple, or None when not config.record_states, the final states [...] in
+    the state dtype as a tuple), allocated by the host module, for a current
+    [T, ...] (or [1, ...] with num_steps)."""
     host = require_host()
     threads, debug, seed = _run_args(config)
-    spikes, mem, mem_final = host.lif_forward(
-        _layer_np(current), _arg(mem_init), _arg(decay), _arg(threshold), _arg(graded),
-        config.record_mem, config.reset_mode, config.reset_delay, threads, debug, seed,
+    spikes, records, finals = host.neuron_forward(
+        config.model, _layer_np(current), _states_arg(states), [_arg(p) for p in params],
+        config.record_states, config.reset_mode, config.reset_delay, threads, debug, seed,
         config.num_steps)
     step_shape = current.shape[1:]
     out_shape = (spikes.shape[0], *step_shape)
-    return _tensor(spikes, out_shape), _tensor(mem, out_shape), _tensor(mem_final, step_shape)
+    return (_tensor(spikes, out_shape),
+            None if records is None else tuple(_tensor(r, out_shape) for r in records),
+            tuple(_tensor(f, step_shape) for f in finals))
 
 
-def forward_bytes(x, steps, n, record_mem) -> int:
+def forward_bytes(x, steps, n, record_states, model=0) -> int:
     """What a kernel forward call allocates: a contiguous copy of a strided
-    input, the spikes (and membrane record), and per-neuron vectors (initial
-    and final membrane, three parameters) in the state dtype."""
+    input, the spikes (and the records), and per-neuron vectors (the initial
+    and final states, the parameters) in the state dtype."""
+    spec = MODELS_BY_ID[model]
     element = x.element_size()
     state = state_bytes(x)
     copy = 0 if x.is_contiguous() else x.numel() * element
-    outputs = steps * n * element * (2 if record_mem else 1)
-    return copy + outputs + 5 * n * state
+    outputs = steps * n * element * (1 + (spec.recorded if record_states else 0))
+    return copy + outputs + (2 * len(spec.states) + len(spec.params)) * n * state
 
 
-def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
-             grad_mem_final, config: KernelConfig, param_grads: bool = True,
-             mem_init_grad: bool = True, linear=None):
-    """Returns the gradients of (current, initial membrane, decay, threshold,
-    graded factor), None for the initial membrane's unless ``mem_init_grad``
-    and for the parameters' unless ``param_grads`` (and for numbers). A
-    parameter given as a one-element tensor gets the sum of the per-neuron
-    partials. Upstream gradients may be
-    None (zero). ``linear=(grad_out, weight)``, in place of grad_spikes,
-    gives the spikes' upstream gradient as that of the Linear layer they feed
-    (see linear.py)."""
+def backward(current, states, params, grad_spikes, grad_records, grad_finals,
+             config: KernelConfig, param_grads: bool = True, state_grads=None,
+             linear=None):
+    """Returns (the current's gradient, the initial states' gradients as a
+    tuple, None where ``state_grads`` (a bool per state, default all) does
+    not ask for one, the parameters' gradients as a tuple, None unless
+    ``param_grads`` and for numbers). A parameter given as a one-element
+    tensor gets the sum of the per-neuron partials. Upstream gradients may be
+    None (zero): grad_records a tuple per recorded state, grad_finals per
+    state. ``linear=(grad_out, weight)``, in place of grad_spikes, gives the
+    spikes' upstream gradient as that of the Linear layer they feed (Leaky
+    only, see linear.py)."""
     host = require_host()
     n = neurons_of(current)
-    if not config.record_mem:
-        grad_mem = None
+    spec = MODELS_BY_ID[config.model]
+    if not config.record_states or grad_records is None:
+        grad_records = (None,) * spec.recorded
+    if state_grads is None:
+        state_grads = (True,) * len(spec.states)
     threads, debug, seed = _run_args(config)
     steps = num_steps_of(current, config)
     memory.require(
-        _backward_bytes(host, current, steps, grad_spikes, grad_mem,
-                        threads, debug, linear is not None),
+        _backward_bytes(host, current, steps, (grad_spikes, *grad_records), threads,
+                        debug, linear is not None, config.model),
         lambda: f"the backward pass over a layer of {steps} steps x {n} neurons "
                 f"({current.dtype})")
 
     def layer_grad(t):  # an upstream [T, ...] gradient as a [T, N] array
         return None if t is None else _np(t.contiguous()).reshape(steps, -1)
 
-    grads = host.lif_backward(
-        _layer_np(current), _arg(mem_init), _arg(decay), _arg(threshold), _arg(graded),
-        layer_grad(grad_spikes), layer_grad(grad_mem),
-        None if grad_mem_final is None else _np(grad_mem_final.contiguous()).reshape(-1),
-        mem_init_grad, param_grads, config.reset_mode, config.reset_delay, config.surrogate,
-        config.surrogate_a, config.surrogate_b, threads, debug, seed, config.num_steps,
-        *((_np(linear[0]), _np(linear[1])) if linear is not None else ()),
-    )
-    grad_current = _tensor(grads[0], current.shape)
-    grad_mem_init = _tensor(grads[1])
-    if not param_grads:
-        return grad_current, grad_mem_init, None, None, None
+    def state_grad(t):  # an upstream [...] gradient as an [N] array
+        return None if t is None else _np(t.contiguous()).reshape(-1)
+
+    grad_current, grad_states, grad_params = host.neuron_backward(
+        config.model, _layer_np(current), _states_arg(states), [_arg(p) for p in params],
+        layer_grad(grad_spikes),
+        None if all(g is None for g in grad_records) else [layer_grad(g) for g in grad_records],
+        None if all(g is None for g in grad_finals) else [state_grad(g) for g in grad_finals],
+        list(state_grads), param_grads, config.reset_mode, config.reset_delay,
+        config.surrogate, config.surrogate_a, config.surrogate_b, threads, debug, seed,
+        config.num_steps, *((_np(linear[0]), _np(linear[1])) if linear is not None else ()))
+    grad_current = _tensor(grad_current, current.shape)
+    grad_states = tuple(_tensor(g) for g in grad_states)
+    if grad_params is None:
+        return grad_current, grad_states, (None,) * len(params)
 
     def reduce_to(grad, param):
         if not isinstance(param, torch.Tensor):
@@ -155,26 +174,25 @@ def backward(current, mem_init, decay, threshold, graded, grad_spikes, grad_mem,
         grad = torch.from_numpy(grad)
         return grad.sum().reshape(1) if param.numel() == 1 and n != 1 else grad
 
-    return (grad_current, grad_mem_init, reduce_to(grads[2], decay),
-            reduce_to(grads[3], threshold), reduce_to(grads[4], graded))
+    return grad_current, grad_states, tuple(reduce_to(g, p) for g, p in zip(grad_params, params))
 
 
 _PLAN_DTYPES = {torch.float16: "half", torch.float32: "float", torch.float64: "double"}
 
 
 @functools.lru_cache(maxsize=64)
-def _runner_bytes(host, steps, n, dtype_name, element, state, threads, debug,
+def _runner_bytes(host, model, steps, n, dtype_name, element, state, threads, debug,
                   through_linear) -> int:
     """What the host runner allocates for a backward call, at most: zeros for
     absent inputs (their own above the shared zero mapping's 16 MiB), the
-    initial membrane's gradient when it is not wanted (the vertices write it
-    anyway) and every tile's scratch of recomputed membranes, counted for
-    two planes (the worst case: the runner keeps one with reset_delay=True;
-    through a Linear layer: every thread's block of upstream gradient and
-    scratch).
+    initial states' gradients nobody wants (the vertices write them anyway)
+    and every tile's scratch of recomputed states, counted for the model's
+    most planes (through a Linear layer: every thread's block of upstream
+    gradient and scratch).
     Cached: a training loop asks for the same few layers at every call."""
-    plan = host.host_plan(steps, n, dtype_name, threads, debug)
-    zeros = n * (element + state) + n * state
+    plan = host.host_plan(steps, n, dtype_name, threads, debug, model)
+    states = len(MODELS_BY_ID[model].states)
+    zeros = n * (element + state) + states * n * state
     if through_linear:
         # Each thread's block of the upstream gradient (T x one chunk per
         # vertex worker) and a vertex scratch of its own.
@@ -183,17 +201,19 @@ def _runner_bytes(host, steps, n, dtype_name, element, state, threads, debug,
     return zeros + plan.backward_scratch_elements * plan.tiles_used * state
 
 
-def _backward_bytes(host, current, steps, grad_spikes, grad_mem, threads,
-                    debug, through_linear=False) -> int:
+def _backward_bytes(host, current, steps, upstream, threads, debug, through_linear,
+                    model) -> int:
     """What a kernel backward call allocates, at most: the current's gradient,
-    four per-neuron gradients, contiguous copies of strided upstream
-    gradients, and the runner's own buffers (_runner_bytes)."""
+    the per-neuron gradients of the states and parameters, contiguous copies
+    of strided upstream gradients, and the runner's own buffers
+    (_runner_bytes)."""
+    spec = MODELS_BY_ID[model]
     rows, n = current.shape[0], neurons_of(current)
     element = current.element_size()
     state = state_bytes(current)
-    total = rows * n * element + 4 * n * state
-    for grad in (grad_spikes, grad_mem):
+    total = rows * n * element + (len(spec.states) + len(spec.params)) * n * state
+    for grad in upstream:
         if grad is not None and not grad.is_contiguous():
             total += grad.numel() * element
-    return total + _runner_bytes(host, steps, n, _PLAN_DTYPES[current.dtype], element, state,
-                                 threads, debug, through_linear)
+    return total + _runner_bytes(host, model, steps, n, _PLAN_DTYPES[current.dtype], element,
+                                 state, threads, debug, through_linear)

@@ -27,12 +27,11 @@ class LifLinearFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, current, mem_init, decay, threshold, graded, weight, bias,
                 config: KernelConfig):
-        spikes, _, mem_final = _kernels.forward(current, mem_init, decay, threshold,
-                                                graded, config)
+        params = (decay, threshold, graded)
+        spikes, _, (mem_final,) = _kernels.forward(current, (mem_init,), params, config)
         spikes_in = spikes.view(-1, weight.shape[1])
         out = F.linear(spikes_in, weight, bias)
-        _kernels.save_layer(ctx, current, mem_init, decay, threshold, graded, weight,
-                            spikes_in)
+        _kernels.save_layer(ctx, current, (mem_init,), params, weight, spikes_in)
         ctx.config = config
         ctx.set_materialize_grads(False)
         return out, mem_final
@@ -40,8 +39,7 @@ class LifLinearFunction(torch.autograd.Function):
     @staticmethod
     @once_differentiable  # the kernel's gradients carry no graph: refuse double backward
     def backward(ctx, grad_out, grad_mem_final):
-        current, mem_init, decay, threshold, graded, weight, spikes_in = (
-            _kernels.saved_layer(ctx))
+        current, states, params, (weight, spikes_in) = _kernels.saved_layer(ctx)
         needs = ctx.needs_input_grad
         grad_weight = grad_bias = None
         if grad_out is not None:
@@ -53,9 +51,9 @@ class LifLinearFunction(torch.autograd.Function):
         layer_grads = (None,) * 5
         if any(needs[:5]) and (grad_out is not None or grad_mem_final is not None):
             linear = None if grad_out is None else (grad_out, weight.detach().contiguous())
-            grads = _kernels.backward(current, mem_init, decay, threshold, graded, None,
-                                      None, grad_mem_final, ctx.config,
-                                      param_grads=any(needs[2:5]), mem_init_grad=needs[1],
-                                      linear=linear)
+            grad_current, (grad_mem,), grad_params = _kernels.backward(
+                current, states, params, None, None, (grad_mem_final,), ctx.config,
+                param_grads=any(needs[2:5]), state_grads=(needs[1],), linear=linear)
+            grads = (grad_current, grad_mem, *grad_params)
             layer_grads = tuple(g if need else None for g, need in zip(grads, needs[:5]))
         return (*layer_grads, grad_weight, grad_bias, None)

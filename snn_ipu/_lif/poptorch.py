@@ -1,10 +1,13 @@
-"""``ops.lif`` under PopTorch: while PopTorch traces a model for the IPU,
-the whole time loop becomes one ``poptorch.custom_op`` of the PopART op in
-``libsnn_ipu_popart.so`` (snn_ipu/_backends/ipu.py loads it); PopART takes
-the backward pass from the op's grad op.
+"""The neuron ops under PopTorch: while PopTorch traces a model for the IPU,
+the whole time loop of a layer becomes one ``poptorch.custom_op`` of the
+PopART op in ``libsnn_ipu_popart.so`` (snn_ipu/_backends/ipu.py loads it);
+PopART takes the backward pass from the op's grad op.
 
-The op's identity, attributes and input order are those of
-``csrc/ops/ipu/LifOpIds.hpp``; tests/ipu/test_op_contract.py checks they agree.
+The op's identity, attributes and input and output order are those of
+``csrc/ops/ipu/NeuronOpIds.hpp``; tests/ipu/test_op_contract.py checks they
+agree. Inputs: the current, then the model's initial states and parameters in
+its order (models.py); outputs: the spikes, the recorded states' records
+(with record_states), then the final states.
 """
 from __future__ import annotations
 
@@ -17,27 +20,30 @@ import torch
 from .._backends import ipu
 from .config import kernel_reset_delay
 
-__all__ = ["lif", "attributes"]
+__all__ = ["run", "attributes"]
 
 DOMAIN = "snn_ipu"
 VERSION = 1
-OP_NAME = "Lif"
-ATTRIBUTES = ("num_steps", "reset_mode", "reset_delay", "surrogate", "surrogate_a",
-              "surrogate_b")
-INPUTS = ("current", "mem_init", "decay", "threshold", "graded")
-OUTPUTS = ("spikes", "mem", "mem_final")
+OP_NAME = "Neuron"
+ATTRIBUTES = ("model", "num_steps", "record_states", "reset_mode", "reset_delay",
+              "surrogate", "surrogate_a", "surrogate_b")
 
 
-def attributes(num_steps: int, reset_mode: int, reset_delay: bool, spec) -> dict:
-    return {"num_steps": int(num_steps), "reset_mode": int(reset_mode),
+def attributes(model, num_steps: int, record_states: bool, reset_mode: int,
+               reset_delay: bool, spec) -> dict:
+    return {"model": int(model.id), "num_steps": int(num_steps),
+            "record_states": int(record_states), "reset_mode": int(reset_mode),
             "reset_delay": int(kernel_reset_delay(reset_mode, reset_delay)),
-            "surrogate": int(spec.kernel_id), "surrogate_a": float(spec.a), "surrogate_b": float(spec.b)}
+            "surrogate": int(spec.kernel_id), "surrogate_a": float(spec.a),
+            "surrogate_b": float(spec.b)}
 
 
-def lif(x: torch.Tensor, beta, threshold, graded, mem, reset_mode: int, reset_delay: bool,
-        spec, record_mem: bool, num_steps: Optional[int]):
-    """``ops.lif`` as one PopART custom op (arguments already validated by
-    ``ops.lif``; ``x`` is ``[T, ...]``, or ``[1, ...]`` with ``num_steps``)."""
+def run(model, x: torch.Tensor, states, params, reset_mode: int, reset_delay: bool, spec,
+        record_states: bool, num_steps: Optional[int]):
+    """A layer of ``model`` as one PopART custom op (arguments already checked;
+    ``x`` is ``[T, ...]``, or ``[1, ...]`` with ``num_steps``; parameters as
+    tensors). Returns (spikes, the records as a tuple or None, the final
+    states as a tuple), as front_end.run_kernels does."""
     if x.dtype not in (torch.float16, torch.float32):
         raise TypeError(f"input_: the IPU computes float16 and float32, got {x.dtype}")
     ipu.load_library()
@@ -47,25 +53,31 @@ def lif(x: torch.Tensor, beta, threshold, graded, mem, reset_mode: int, reset_de
     n = math.prod(step_shape)
     state = torch.float32
 
-    def per_neuron(t):
+    def per_neuron(name, t):
         # One value for all neurons stays one value (the op reduces its
         # gradient); anything else is broadcast to the step and flattened.
+        # The clamp gives a clamped parameter the clamp's gradient mask.
         t = t.to(state)
+        if name in model.clamped:
+            t = t.clamp(0, 1)
         return t.reshape(1) if t.numel() == 1 else t.expand(step_shape).reshape(n)
 
-    if mem is None:
-        mem_init = torch.zeros(n, dtype=state, device=x.device)
-    else:
-        mem_init = mem.to(state).expand(step_shape).reshape(n)
-    inputs = [x.reshape(rows, n), mem_init, per_neuron(beta.clamp(0, 1)),
-              per_neuron(threshold), per_neuron(graded)]
-    examples = [torch.zeros((steps, n), dtype=x.dtype, device=x.device),
-                torch.zeros((steps, n), dtype=x.dtype, device=x.device),
-                torch.zeros(n, dtype=state, device=x.device)]
-    spk, mem_rec, mem_final = poptorch.custom_op(
+    def state_vector(s):
+        if s is None:
+            return torch.zeros(n, dtype=state, device=x.device)
+        return s.to(state).expand(step_shape).reshape(n)
+
+    inputs = ([x.reshape(rows, n)] + [state_vector(s) for s in states]
+              + [per_neuron(name, p) for name, p in zip(model.params, params)])
+    rows_out = 1 + (model.recorded if record_states else 0)
+    examples = ([torch.zeros((steps, n), dtype=x.dtype, device=x.device)] * rows_out
+                + [torch.zeros(n, dtype=state, device=x.device)] * len(model.states))
+    outputs = poptorch.custom_op(
         inputs, OP_NAME, DOMAIN, VERSION, example_outputs=examples,
-        attributes=attributes(steps, reset_mode, reset_delay, spec))
+        attributes=attributes(model, steps, record_states, reset_mode, reset_delay, spec))
     out_shape = (steps, *step_shape)
-    if record_mem:
-        return spk.reshape(out_shape), mem_rec.reshape(out_shape)
-    return spk.reshape(out_shape), mem_final.to(x.dtype).reshape(step_shape)
+    spikes = outputs[0].reshape(out_shape)
+    records = (tuple(r.reshape(out_shape) for r in outputs[1:rows_out])
+               if record_states else None)
+    finals = tuple(f.to(x.dtype).reshape(step_shape) for f in outputs[rows_out:])
+    return spikes, records, finals

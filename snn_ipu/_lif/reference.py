@@ -1,5 +1,6 @@
-"""The exact PyTorch reference of the LIF op: snnTorch 1.0.0's ``snn.Leaky``
-step, written out with the same operations in the same order.
+"""The exact PyTorch reference of the neuron ops: the steps of snnTorch
+1.0.0's Leaky, Synaptic, Alpha and Lapicque, written out with the same
+operations in the same order (shared/NEURONS.md).
 
 It is the path for what the kernels do not cover (custom or stochastic
 surrogates, arbitrary callables, tensors off the CPU, empty layers): slower
@@ -13,30 +14,45 @@ from . import memory
 from .config import param_tensors
 
 
-def run(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_grad,
-        record_mem, num_steps):
-    """ops.lif on the reference path, for its checked arguments (``x`` is
-    ``[T, ...]``, or ``[1, ...]`` with ``num_steps``); returns what ops.lif
-    returns."""
+def run(model, x, states, params, reset_mechanism, reset_delay, spike_grad, num_steps):
+    """A layer of ``model`` (models.ModelSpec) on the reference path, for
+    its checked arguments (``x`` is ``[T, ...]``, or ``[1, ...]`` with
+    ``num_steps``; states None or tensors, parameters numbers or tensors).
+    Returns (spikes, the records as a tuple, the final states as a tuple), as
+    front_end.run_kernels does with record_states."""
     spike_fn = spike_grad if spike_grad is not None else atan_spike()
     step_shape = x.shape[1:]
     if num_steps is not None:
         x = x.expand(num_steps, *step_shape)
     if x.device.type == "cpu":
-        # The reference loop stacks spikes and membranes: two [T, ...] tensors.
-        memory.require(2 * x.numel() * x.element_size(),
+        # The reference loop stacks the spikes and each state: [T, ...] each.
+        memory.require((1 + len(model.states)) * x.numel() * x.element_size(),
                        f"the reference path over input_ of shape {tuple(x.shape)} ({x.dtype})")
     steps = x.shape[0]
     if x.numel() == 0 and steps > 1:
         # No neurons: every step is empty. Run one and expand it, rather than
         # a Python loop over T empty steps (minutes for T = 10^7).
         x = x[:1]
-    spk, mem_rec = _in_state_dtype(x, *param_tensors((beta, threshold, graded), x), mem,
-                                   reset_mechanism, reset_delay, spike_fn)
-    if spk.shape[0] != steps:
-        spk = spk.expand(steps, *spk.shape[1:]).contiguous()
-        mem_rec = mem_rec.expand(steps, *mem_rec.shape[1:]).contiguous()
-    return (spk, mem_rec) if record_mem else (spk, mem_rec[-1])
+    # snnTorch's spike functions return float32; run half in float32 and
+    # round the outputs, as the kernels carry the state in float32.
+    work = x.float() if x.dtype == torch.float16 else x
+    dtype = work.dtype
+    params = tuple(p.to(dtype) for p in param_tensors(params, x))
+    states = tuple(torch.zeros(step_shape, dtype=dtype, device=x.device) if s is None
+                   else s.to(dtype) for s in states)
+    step = _STEPS[model.name]
+    spikes, records = [], [[] for _ in model.states]
+    for current in work.unbind(0):
+        spk, states = step(current, states, params, spike_fn, reset_mechanism, reset_delay)
+        spikes.append(spk)
+        for record, value in zip(records, states):
+            record.append(value)
+    out = [torch.stack(spikes)] + [torch.stack(r) for r in records]
+    if out[0].shape[0] != steps:
+        out = [o.expand(steps, *o.shape[1:]).contiguous() for o in out]
+    out = [o.to(x.dtype) for o in out]
+    spikes, stacked = out[0], out[1:]
+    return spikes, tuple(stacked[:model.recorded]), tuple(s[-1] for s in stacked)
 
 
 def atan_spike():
@@ -46,46 +62,82 @@ def atan_spike():
     return surrogate.atan()
 
 
-def lif_reference(input_, beta, threshold, mem, spike_fn, reset_mechanism,
-                  reset_delay, graded_spikes_factor):
-    """Run ``snn.Leaky``'s step over ``input_`` ([T, ...]).
+def _reset(mem, threshold, spike_fn):
+    """snnTorch's mem_reset: the reset signal of the previous membrane, detached."""
+    return spike_fn(mem - threshold).clone().detach()
 
-    ``beta``, ``threshold``, ``graded_spikes_factor`` and ``mem`` are tensors
-    broadcastable to one step; ``spike_fn(x)`` returns the spike H(x) with its
-    surrogate gradient (an snnTorch surrogate). Returns ``(spk, mem)`` stacked
-    over time.
-    """
+
+def _leaky_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
+    (mem,), (beta, threshold, graded) = states, params
+    reset = _reset(mem, threshold, spike_fn)
     decay = beta.clamp(0, 1)
-    spikes, mems = [], []
-    for current in input_.unbind(0):
-        reset = spike_fn(mem - threshold).clone().detach()
+    if reset_mechanism == "subtract":
+        mem = decay * mem + x - reset * threshold
+    elif reset_mechanism == "zero":
+        mem = (1 - reset) * mem
+        mem = decay * mem + x
+    else:
+        mem = decay * mem + x
+    spk = spike_fn(mem - threshold) * graded
+    if not reset_delay:
+        do_reset = spk / graded - reset
         if reset_mechanism == "subtract":
-            mem = decay * mem + current - reset * threshold
+            mem = mem - do_reset * threshold
         elif reset_mechanism == "zero":
-            mem = (1 - reset) * mem
-            mem = decay * mem + current
-        else:
-            mem = decay * mem + current
-        spk = spike_fn(mem - threshold) * graded_spikes_factor
-        if not reset_delay:
-            do_reset = spk / graded_spikes_factor - reset
-            if reset_mechanism == "subtract":
-                mem = mem - do_reset * threshold
-            elif reset_mechanism == "zero":
-                mem = mem - do_reset * mem
-        spikes.append(spk)
-        mems.append(mem)
-    return torch.stack(spikes), torch.stack(mems)
+            mem = mem - do_reset * mem
+    return spk, (mem,)
 
 
-def _in_state_dtype(x, beta, threshold, graded, mem, reset_mechanism, reset_delay, spike_fn):
-    # snnTorch's spike functions return float32; run half in float32 and round
-    # the outputs, as the kernels carry the state in float32.
-    work = x.float() if x.dtype == torch.float16 else x
-    dtype = work.dtype if work.dtype.is_floating_point else torch.float32
-    work = work.to(dtype)
-    if mem is None:
-        mem = torch.zeros(x.shape[1:], dtype=dtype, device=x.device)
-    spk, mem_rec = lif_reference(work, beta.to(dtype), threshold.to(dtype), mem.to(dtype),
-                                 spike_fn, reset_mechanism, reset_delay, graded.to(dtype))
-    return spk.to(x.dtype), mem_rec.to(x.dtype)
+def _synaptic_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
+    (syn, mem), (alpha, beta, threshold) = states, params
+    reset = _reset(mem, threshold, spike_fn)
+    syn = alpha.clamp(0, 1) * syn + x
+    new = beta.clamp(0, 1) * mem + syn
+    if reset_mechanism == "subtract":
+        new = new - reset * threshold
+    elif reset_mechanism == "zero":
+        # snnTorch subtracts the recomputed integration, the same value.
+        new = new - (beta.clamp(0, 1) * mem + syn) * reset
+    spk = spike_fn(new - threshold)
+    if not reset_delay:
+        do_reset = spk - reset
+        if reset_mechanism == "subtract":
+            new = new - do_reset * threshold
+        elif reset_mechanism == "zero":
+            new = new - do_reset * new
+    return spk, (syn, new)
+
+
+def _alpha_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
+    (exc, inh, mem), (alpha, beta, tau, threshold) = states, params
+    reset = _reset(mem, threshold, spike_fn)
+    a, b = alpha.clamp(0, 1), beta.clamp(0, 1)
+    new_exc = a * exc + x
+    new_inh = b * inh - x
+    new_mem = tau * (new_exc + new_inh)
+    if reset_mechanism == "subtract":
+        new_exc = new_exc - threshold * reset
+        new_inh = new_inh - (b * inh - x) * reset
+        new_mem = new_mem - (-inh) * reset
+    elif reset_mechanism == "zero":
+        # snnTorch subtracts the recomputed states, the same values.
+        exc2, inh2 = a * exc + x, b * inh - x
+        new_exc = new_exc - exc2 * reset
+        new_inh = new_inh - inh2 * reset
+        new_mem = new_mem - (tau * (exc2 + inh2)) * reset
+    return spike_fn(new_mem - threshold), (new_exc, new_inh, new_mem)
+
+
+def _lapicque_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
+    (mem,), (resistance, inverse_tau, time_step, keep, threshold) = states, params
+    reset = _reset(mem, threshold, spike_fn)
+    base = x * resistance * inverse_tau * time_step + keep * mem
+    if reset_mechanism == "subtract":
+        base = base - reset * threshold
+    elif reset_mechanism == "zero":
+        base = base - reset * (x * resistance * inverse_tau * time_step + keep * mem)
+    return spike_fn(base - threshold), (base,)
+
+
+_STEPS = {"leaky": _leaky_step, "synaptic": _synaptic_step, "alpha": _alpha_step,
+          "lapicque": _lapicque_step}

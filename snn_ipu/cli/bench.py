@@ -131,7 +131,7 @@ CHECK_REL_TOL = {torch.float32: 1e-5, torch.float16: 2e-3}
 
 def _snntorch_reference():
     """snnTorch's Leaky loop as snn_ipu's exact reference path runs it
-    (ops._lif_reference): a float16 current in float32, the spikes rounded to
+    (snn_ipu/_lif/reference.py): a float16 current in float32, the spikes rounded to
     float16, as the kernels carry the state in float32 and round once. Its
     gradient comes back through the casts, rounded to the current's dtype."""
     loop = _baselines.snntorch_leaky()

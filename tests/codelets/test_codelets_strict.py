@@ -1,6 +1,7 @@
 """Every codelet source compiles with the host compiler in a strict mode that
-rejects what popc would reject where the host compiler can tell: a write to an
-Input, a read of an Output (the shim makes both compile errors), implicit
+rejects what is wrong on the IPU where the host compiler can tell: a write to
+an Input (popc rejects it) and a read of an Output (popc compiles it, but its
+value is undefined on the IPU; the shim makes both compile errors), implicit
 float-to-double promotion (slow on the IPU, which has no double hardware), and
 any other warning. The IPU branch of the codelets (``__IPU__``: two-neuron
 register chunks, ``ipu::`` intrinsics) is checked too, against a stand-in for
@@ -59,7 +60,7 @@ def test_codelet_compiles_strictly(source, target):
 
 def test_there_are_codelets_to_check():
     names = {p.name for p in _codelet_sources()}
-    assert {"LifForward.cpp", "LifBackward.cpp"} <= names
+    assert {"NeuronForward.cpp", "NeuronBackward.cpp"} <= names
 
 
 _VERTEX = """
@@ -96,4 +97,4 @@ def test_a_well_formed_probe_compiles(tmp_path):
 ])
 def test_strict_mode_rejects(tmp_path, body, what):
     result = _snippet(tmp_path, body)
-    assert result.returncode != 0, f"{what} compiled, but popc would reject it"
+    assert result.returncode != 0, f"{what} compiled, but it is wrong on the IPU"

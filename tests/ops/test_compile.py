@@ -8,6 +8,7 @@ from torch import nn
 
 import snn_ipu
 from snn_ipu._lif import library as _library
+from snn_ipu._lif.models import MODELS
 
 pytestmark = pytest.mark.skipif(not _library.AVAILABLE,
                                 reason="torch.library.custom_op needs torch >= 2.4")
@@ -112,13 +113,19 @@ def test_ops_lif_under_compile_with_time_varying_input():
         assert torch.equal(a, b)
 
 
-def test_custom_op_passes_torch_library_opcheck():
+@pytest.mark.parametrize("model", sorted(MODELS))
+@pytest.mark.parametrize("record_states", [True, False])
+def test_custom_op_passes_torch_library_opcheck(model, record_states):
     if not hasattr(torch.library, "opcheck"):
         pytest.skip("torch.library.opcheck needs torch >= 2.4")
+    spec = MODELS[model]
     current = torch.randn(6, 10)
-    args = (current, torch.zeros(10), torch.full((1,), 0.9), torch.ones(10), torch.ones(1),
-            0, True, 0, 2.0, 0.0, 1, True, None)
-    torch.library.opcheck(torch.ops.snn_ipu.lif_forward.default, args,
+    states = [torch.zeros(10) for _ in spec.states]
+    # Per-neuron and shared parameters; decays in (0, 1) and a positive tau.
+    params = [torch.rand(10) * 0.5 + 0.25 if i % 2 else torch.full((1,), 0.5)
+              for i in range(len(spec.params))]
+    args = (current, states, params, spec.id, 0, True, 0, 2.0, 0.0, 1, record_states, None)
+    torch.library.opcheck(torch.ops.snn_ipu.neuron_forward.default, args,
                           test_utils=("test_schema", "test_faketensor"))
 
 

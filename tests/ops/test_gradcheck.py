@@ -58,11 +58,11 @@ def smooth_lif_function(surrogate, reset):
         @staticmethod
         def backward(ctx, g_spk, g_mem):
             x, mem0, beta, threshold, graded = ctx.saved_tensors
-            gx, g_mem0, g_beta, g_th, _ = map(torch.from_numpy, _host.lif_backward(
-                x.numpy(), mem0.numpy(), beta.numpy(), threshold.numpy(), graded.numpy(),
-                g_spk.contiguous().numpy(), g_mem.contiguous().numpy(), None, True, True,
-                reset_id, True, surrogate_id, a, b, 2, False, 0))
-            return gx, g_mem0, g_beta, g_th, None
+            gx, (g_mem0,), (g_beta, g_th, _) = _host.neuron_backward(
+                0, x.numpy(), [mem0.numpy()], [beta.numpy(), threshold.numpy(), graded.numpy()],
+                g_spk.contiguous().numpy(), [g_mem.contiguous().numpy()], None, [True], True,
+                reset_id, True, surrogate_id, a, b, 2, False, 0)
+            return tuple(map(torch.from_numpy, (gx, g_mem0, g_beta, g_th))) + (None,)
 
     return SmoothLif.apply
 

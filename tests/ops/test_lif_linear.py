@@ -146,11 +146,12 @@ def test_several_blocks_per_worker_item():
     results = []
     for linear in (False, True):
         grad_spikes = None if linear else (grad_out @ weight).reshape(T, n)
-        grads = _host.lif_backward(*[t.numpy() for t in layer],
-                                   None if linear else grad_spikes.numpy(), None, None, True,
-                                   True, 0, True, 0, 2.0, 0.0, 1, False, 0, None,
-                                   *((grad_out.numpy(), weight.numpy()) if linear else ()))
-        results.append([torch.from_numpy(g) for g in grads])
+        current, mem0, *params = [t.numpy() for t in layer]
+        grad_current, grad_states, grad_params = _host.neuron_backward(
+            0, current, [mem0], params, None if linear else grad_spikes.numpy(), None, None,
+            [True], True, 0, True, 0, 2.0, 0.0, 1, False, 0, None,
+            *((grad_out.numpy(), weight.numpy()) if linear else ()))
+        results.append([torch.from_numpy(g) for g in [grad_current] + grad_states + grad_params])
     for a, b in zip(*results):
         close_to_round_off(a, b)
 
@@ -161,10 +162,12 @@ def test_binding_checks_the_linear_upstream():
     f32 = dict(dtype=torch.float32)
     layer = [torch.rand(T, n, **f32), torch.zeros(n, **f32)] + [torch.ones(1, **f32)] * 3
 
-    def call(grad, weight, grad_spikes=None):
-        arrays = [t.numpy() for t in layer]
-        _host.lif_backward(*arrays, grad_spikes, None, None, True, False, 0, True, 0, 2.0,
-                           0.0, 1, False, 0, None, grad, weight)
+    def call(grad, weight, grad_spikes=None, model=0):
+        current, mem0, *params = [t.numpy() for t in layer]
+        states = 1 if model == 0 else 2  # Leaky: mem; Synaptic: syn, mem
+        _host.neuron_backward(model, current, [mem0] * states, params, grad_spikes, None, None,
+                              [True] * states, False, 0, True, 0, 2.0, 0.0, 1, False, 0, None,
+                              grad, weight)
 
     good_grad, good_weight = torch.randn(T * B, K).numpy(), torch.randn(K, IN).numpy()
     call(good_grad, good_weight)  # accepted
@@ -176,6 +179,8 @@ def test_binding_checks_the_linear_upstream():
         call(good_grad, good_weight, grad_spikes=torch.randn(T, n).numpy())
     with pytest.raises(ValueError, match="give both or neither"):
         call(good_grad, None)
+    with pytest.raises(ValueError, match="for Leaky layers only"):
+        call(good_grad, good_weight, model=1)
 
 
 def _mlp(seed=0):

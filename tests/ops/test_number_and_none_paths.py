@@ -57,8 +57,8 @@ def _run(x, *args, seed=1, **kwargs):
     names made them."""
     x = x.detach().clone().requires_grad_()
     outputs = ops.lif(x, *args, **kwargs)
-    expected = ("GeneratedBackwardFor_snn_ipu_lif_forward_defaultBackward"
-                if front_end.EAGER_CUSTOM_OP else "LifFunctionBackward")
+    expected = ("GeneratedBackwardFor_snn_ipu_neuron_forward_defaultBackward"
+                if front_end.EAGER_CUSTOM_OP else "NeuronFunctionBackward")
     assert _lif_node(outputs[0]) == expected
     gen = torch.Generator().manual_seed(seed)
     upstream = [torch.randn(o.shape, generator=gen).to(o.dtype) for o in outputs]
@@ -190,8 +190,8 @@ def test_outputs_shaped_like_the_input(front_end, shape, num_steps, record_mem):
     assert torch.equal(second, ref_mem if record_mem else ref_mem[-1])
     if front_end == "autograd_function":
         # The Function's node itself: the kernels shape the outputs, no view.
-        assert type(spk.grad_fn).__name__ == "LifFunctionBackward"
-        assert type(second.grad_fn).__name__ == "LifFunctionBackward"
+        assert type(spk.grad_fn).__name__ == "NeuronFunctionBackward"
+        assert type(second.grad_fn).__name__ == "NeuronFunctionBackward"
 
 
 def test_lif_linear_numbers_and_missing_membrane_equal_tensors():

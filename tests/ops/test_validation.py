@@ -5,6 +5,7 @@ import torch
 
 import snn_ipu
 from snn_ipu import _host
+from snn_ipu._lif.models import MODELS
 from support.run_counts import runs_during
 
 lif = snn_ipu.ops.lif
@@ -128,44 +129,58 @@ def test_mixed_param_dtypes_are_cast():
 
 class TestBindingsCheckEverything:
     """The C++ side refuses arrays that do not match, before any kernel runs,
-    and allocates the outputs itself."""
+    and allocates the outputs itself. A Leaky layer unless a test says
+    otherwise: one state (mem), parameters (decay, threshold, graded)."""
 
     def _args(self, T=3, N=4, dtype=torch.float32):
         st = torch.float64 if dtype == torch.float64 else torch.float32
         return dict(
+            model=0,
             current=(torch.rand(T, N, generator=torch.Generator().manual_seed(0)) * 2)
             .to(dtype).numpy(),
-            mem_init=torch.zeros(N, dtype=st).numpy(),
-            decay=torch.full((1,), 0.5, dtype=st).numpy(), threshold=torch.ones(N, dtype=st).numpy(),
-            graded=torch.ones(1, dtype=st).numpy(), record_mem=True, reset_mode=0,
-            reset_delay=True)
+            state_init=[torch.zeros(N, dtype=st).numpy()],
+            params=[torch.full((1,), 0.5, dtype=st).numpy(), torch.ones(N, dtype=st).numpy(),
+                    torch.ones(1, dtype=st).numpy()],
+            record_states=True, reset_mode=0, reset_delay=True)
 
     @pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
     def test_valid_call_returns_its_outputs(self, dtype):
-        spikes, mem, mem_final = _host.lif_forward(**self._args(dtype=dtype))
+        spikes, (mem,), (mem_final,) = _host.neuron_forward(**self._args(dtype=dtype))
         state = np.float64 if dtype == torch.float64 else np.float32
         element = torch.empty(0, dtype=dtype).numpy().dtype
         assert spikes.shape == mem.shape == (3, 4) and spikes.dtype == mem.dtype == element
         assert mem_final.shape == (4,) and mem_final.dtype == state
         args = self._args()
-        args["record_mem"] = False
-        assert _host.lif_forward(**args)[1] is None
+        args["record_states"] = False
+        assert _host.neuron_forward(**args)[1] is None
 
-    def test_no_initial_membrane_and_numbers_are_zeros_and_values(self):
+    def test_every_model_returns_a_record_per_recorded_state(self):
+        for spec in MODELS.values():
+            args = self._args()
+            args.update(model=spec.id, state_init=None, params=[0.5] * len(spec.params))
+            spikes, records, finals = _host.neuron_forward(**args)
+            assert len(records) == spec.recorded and len(finals) == len(spec.states)
+            assert all(r.shape == (3, 4) for r in records)
+
+    def test_no_initial_states_and_numbers_are_zeros_and_values(self):
         args = self._args()
-        arrays = _host.lif_forward(**args)
-        args.update(mem_init=None, decay=0.5, threshold=1, graded=1.0)
-        numbers = _host.lif_forward(**args)
-        for got, expected in zip(numbers, arrays):
-            np.testing.assert_array_equal(got, expected)
+        arrays = _host.neuron_forward(**args)
+        args.update(state_init=None, params=[0.5, 1, 1.0])
+        numbers = _host.neuron_forward(**args)
+        args.update(state_init=[None])
+        absent = _host.neuron_forward(**args)
+        for got in (numbers, absent):
+            np.testing.assert_array_equal(got[0], arrays[0])
+            for a, b in zip(got[1] + got[2], arrays[1] + arrays[2]):
+                np.testing.assert_array_equal(a, b)
 
     @pytest.mark.parametrize("value", [3.4028235e38, 2.0 ** 128 - 2.0 ** 103, 1e39, -1e300])
     def test_number_beyond_float32_rounds_as_torch_does(self, value):
         # The spikes are the graded factor where they fire: each is the
         # number as float32 rounds it (FLT_MAX, or infinity past half an ulp).
         args = self._args()
-        args.update(current=np.full((1, 4), 5, np.float32), graded=value)
-        spikes = _host.lif_forward(**args)[0]
+        args.update(current=np.full((1, 4), 5, np.float32), params=[0.5, 1.0, value])
+        spikes = _host.neuron_forward(**args)[0]
         expected = torch.tensor(value, dtype=torch.float32).item()
         assert (spikes == expected).all(), (spikes, expected)
 
@@ -173,42 +188,55 @@ class TestBindingsCheckEverything:
         ("current", torch.zeros(3, 4, 1).numpy(), r"current: expected a 2-D \[T, N\] array"),
         ("current", torch.zeros(4, 3).numpy().T, "current: expected a C-contiguous array"),
         ("current", torch.zeros(0, 4).numpy(), "current: expected T >= 1 and N >= 1"),
-        ("mem_init", torch.zeros(3).numpy(), "mem_init: expected a 1-D array of 4 elements"),
-        ("decay", torch.zeros(2).numpy(), "decay: expected a 1-D array of 4 or 1 elements"),
-        ("decay", "0.5", "decay: expected a number or a 1-D array"),
-        ("decay", True, "decay: expected a number or a 1-D array"),
-        ("threshold", torch.zeros(4, dtype=torch.float64).numpy(), "threshold: expected float"),
-        ("graded", torch.zeros(1, 1).numpy(), "graded: expected a 1-D array"),
+        ("state_init", [torch.zeros(3).numpy()],
+         r"state_init\[0\]: expected a 1-D array of 4 elements"),
+        ("state_init", [None, None], "state_init: expected 1 entries for this model, got 2"),
+        ("params", [torch.zeros(2).numpy(), 1.0, 1.0],
+         r"params\[0\]: expected a 1-D array of 4 or 1 elements"),
+        ("params", ["0.5", 1.0, 1.0], r"params\[0\]: expected a number or a 1-D array"),
+        ("params", [True, 1.0, 1.0], r"params\[0\]: expected a number or a 1-D array"),
+        ("params", [0.5, torch.zeros(4, dtype=torch.float64).numpy(), 1.0],
+         r"params\[1\]: expected float"),
+        ("params", [0.5, 1.0, torch.zeros(1, 1).numpy()], r"params\[2\]: expected a 1-D array"),
+        ("params", [0.5, 1.0], "params: expected 3 entries for this model, got 2"),
         ("reset_mode", 3, "reset_mode"),
+        ("model", 9, "model: expected a neuron model id"),
     ])
     def test_mismatch_is_refused(self, field, value, message):
         args = self._args()
         args[field] = value
         with pytest.raises((ValueError, TypeError), match=message):
-            _host.lif_forward(**args)
+            _host.neuron_forward(**args)
+
+    def test_reset_delay_false_is_refused_for_models_without_it(self):
+        args = self._args()
+        args.update(model=MODELS["alpha"].id, state_init=None, params=[0.9, 0.5, 2.0, 1.0],
+                    reset_delay=False)
+        with pytest.raises(ValueError, match="reset_delay: this neuron model has no"):
+            _host.neuron_forward(**args)
 
     def test_byte_swapped_or_misaligned_current_is_refused(self):
         args = self._args()
         args["current"] = args["current"].astype(args["current"].dtype.newbyteorder())
         with pytest.raises(TypeError, match="current: expected elements in this machine's"):
-            _host.lif_forward(**args)
+            _host.neuron_forward(**args)
         # float32 elements one byte off their alignment (a view into bytes).
         raw = np.zeros(3 * 4 * 4 + 1, np.uint8)[1:].view(np.float32).reshape(3, 4)
         args["current"] = raw
         with pytest.raises(ValueError, match="current: expected an aligned array"):
-            _host.lif_forward(**args)
+            _host.neuron_forward(**args)
 
     def test_number_beyond_float64_is_a_named_error(self):
         args = self._args()
-        args["graded"] = 10 ** 400
-        with pytest.raises(ValueError, match="graded: the number does not fit in a float64"):
-            _host.lif_forward(**args)
+        args["params"] = [0.5, 1.0, 10 ** 400]
+        with pytest.raises(ValueError, match=r"params\[2\]: the number does not fit in a float64"):
+            _host.neuron_forward(**args)
 
     def test_integer_current_is_refused(self):
         args = self._args()
         args["current"] = torch.zeros(3, 4, dtype=torch.int32).numpy()
         with pytest.raises(TypeError, match="current: expected float16, float32 or float64"):
-            _host.lif_forward(**args)
+            _host.neuron_forward(**args)
 
     def test_outputs_too_large_to_address_are_a_memory_error(self):
         # 2^62 steps x 4 neurons x 4 bytes does not fit in 64 bits: refused
@@ -216,40 +244,49 @@ class TestBindingsCheckEverything:
         args = self._args()
         args.update(current=torch.zeros(1, 4).numpy(), num_steps=2 ** 62)
         with pytest.raises(MemoryError):
-            _host.lif_forward(**args)
+            _host.neuron_forward(**args)
 
     def _backward_args(self, **changes):
         args = self._args()
-        del args["record_mem"]
-        args.update(grad_spikes=torch.ones(3, 4).numpy(), grad_mem=None, grad_mem_final=None,
-                    mem_init_grad=True, param_grads=True, surrogate=0, surrogate_a=2.0,
-                    surrogate_b=0.0)
+        del args["record_states"]
+        args.update(grad_spikes=torch.ones(3, 4).numpy(), grad_records=None,
+                    grad_state_final=None, state_init_grads=[True], param_grads=True,
+                    surrogate=0, surrogate_a=2.0, surrogate_b=0.0)
         args.update(changes)
         return args
 
     def test_backward_returns_what_was_asked_for(self):
-        grads = _host.lif_backward(**self._backward_args())
-        assert grads[0].shape == (3, 4) and all(g.shape == (4,) for g in grads[1:])
-        none = _host.lif_backward(**self._backward_args(mem_init_grad=False, param_grads=False))
-        assert none[1:] == (None, None, None, None)
-        np.testing.assert_array_equal(none[0], grads[0])
+        grad_current, grad_states, grad_params = _host.neuron_backward(**self._backward_args())
+        assert grad_current.shape == (3, 4)
+        assert [g.shape for g in grad_states + grad_params] == [(4,)] * 4
+        none = _host.neuron_backward(**self._backward_args(state_init_grads=[False],
+                                                           param_grads=False))
+        assert none[1] == [None] and none[2] is None
+        np.testing.assert_array_equal(none[0], grad_current)
 
-    def test_backward_numbers_and_no_initial_membrane_equal_arrays_and_zeros(self):
-        arrays = _host.lif_backward(**self._backward_args(threshold=np.full(4, 0.75, np.float32)))
-        numbers = _host.lif_backward(**self._backward_args(mem_init=None, decay=0.5,
-                                                           threshold=0.75, graded=1))
-        for got, expected in zip(numbers, arrays):
+    def test_backward_numbers_and_no_initial_state_equal_arrays_and_zeros(self):
+        arrays = _host.neuron_backward(**self._backward_args(
+            params=[np.full(1, 0.5, np.float32), np.full(4, 0.75, np.float32),
+                    np.ones(1, np.float32)]))
+        numbers = _host.neuron_backward(**self._backward_args(state_init=None,
+                                                              params=[0.5, 0.75, 1]))
+        np.testing.assert_array_equal(numbers[0], arrays[0])
+        for got, expected in zip(numbers[1] + numbers[2], arrays[1] + arrays[2]):
             np.testing.assert_array_equal(got, expected)
 
     @pytest.mark.parametrize("field,value,message", [
         ("grad_spikes", torch.zeros(3, 5).numpy(), r"grad_spikes: expected shape \(3, 4\)"),
-        ("grad_mem", torch.zeros(3, 4, dtype=torch.float64).numpy(), "grad_mem: expected float"),
-        ("grad_mem_final", torch.zeros(5).numpy(), "grad_mem_final: expected a 1-D array of 4"),
+        ("grad_records", [torch.zeros(3, 4, dtype=torch.float64).numpy()],
+         r"grad_records\[0\]: expected float"),
+        ("grad_records", [None, None], "grad_records: expected 1 entries for this model"),
+        ("grad_state_final", [torch.zeros(5).numpy()],
+         r"grad_state_final\[0\]: expected a 1-D array of 4"),
+        ("state_init_grads", [True, True], "state_init_grads: expected 1 entries"),
         ("surrogate", 99, "surrogate: expected an id"),
     ])
     def test_backward_mismatch_is_refused(self, field, value, message):
         with pytest.raises((ValueError, TypeError), match=message):
-            _host.lif_backward(**self._backward_args(**{field: value}))
+            _host.neuron_backward(**self._backward_args(**{field: value}))
 
 
 def test_record_mem_not_bool():

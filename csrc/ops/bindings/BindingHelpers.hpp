@@ -7,7 +7,7 @@
 #include <string>
 
 #include "codelets/LifTypes.hpp"
-#include "ops/host/HostLif.hpp"
+#include "ops/host/HostNeuron.hpp"
 #include "ops/plan/ElementType.hpp"
 
 namespace snn_ipu {
@@ -32,6 +32,12 @@ inline HostRunOptions makeRun(unsigned numThreads, bool debug, std::uint64_t see
   run.debug = debug;
   run.debugSeed = seed;
   return run;
+}
+
+inline void checkModel(unsigned model) {
+  if (model >= kNumModels)
+    throw pybind11::value_error("model: expected a neuron model id in [0, " +
+                                std::to_string(kNumModels) + ")");
 }
 
 inline void checkResetMode(unsigned resetMode) {

@@ -6,7 +6,7 @@
 
 namespace snn_ipu {
 
-void bindLif(pybind11::module_ &m);       // LifBindings.cpp: the LIF kernels
+void bindNeurons(pybind11::module_ &m);   // NeuronBindings.cpp: the neuron kernels
 void bindPlan(pybind11::module_ &m);      // PlanBindings.cpp: the tile plan
 void bindRuntime(pybind11::module_ &m);   // RuntimeBindings.cpp: pool, threads
 void bindLifCycles(pybind11::module_ &m); // CycleBindings.cpp: the cost model

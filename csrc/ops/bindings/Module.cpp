@@ -5,7 +5,7 @@
 
 #include "codelets/LifTypes.hpp"
 #include "ops/bindings/Bindings.hpp"
-#include "ops/host/HostLif.hpp"
+#include "ops/host/HostNeuron.hpp"
 #include "ops/plan/LifPlan.hpp"
 
 namespace py = pybind11;
@@ -17,7 +17,7 @@ PYBIND11_MODULE(_host, m) {
   // layer.
   py::register_exception<snn_ipu::PlanError>(m, "PlanError", PyExc_ValueError);
 
-  snn_ipu::bindLif(m);
+  snn_ipu::bindNeurons(m);
   snn_ipu::bindPlan(m);
   snn_ipu::bindRuntime(m);
   snn_ipu::bindLifCycles(m);
@@ -46,5 +46,20 @@ PYBIND11_MODULE(_host, m) {
   surrogates["spike_rate_escape"] = kSurrogateSpikeRateEscape;
   surrogates["SFS"] = kSurrogateSparseFastSigmoid;
   m.attr("SURROGATE_IDS") = surrogates;
+  // Each neuron model's id and shape (snn_ipu/_lif/models.py holds the
+  // same).
+  py::dict models;
+  const char *modelNames[kNumModels] = {"leaky", "synaptic", "alpha", "lapicque"};
+  for (unsigned id = 0; id < kNumModels; ++id) {
+    const ModelShape shape = modelShape(id);
+    py::dict entry;
+    entry["id"] = id;
+    entry["states"] = shape.states;
+    entry["recorded"] = shape.recorded;
+    entry["params"] = shape.params;
+    entry["reset_delay"] = shape.hasResetDelay;
+    models[modelNames[id]] = entry;
+  }
+  m.attr("MODELS") = models;
   m.attr("MAX_THREADS") = kMaxThreads;
 }

@@ -8,7 +8,8 @@
 
 #include "ops/bindings/BindingHelpers.hpp"
 #include "ops/bindings/Bindings.hpp"
-#include "ops/host/HostLif.hpp"
+#include "ops/host/HostNeuron.hpp"
+#include "ops/host/HostRunner.hpp"
 #include "ops/plan/LifPlan.hpp"
 
 namespace py = pybind11;
@@ -37,6 +38,7 @@ void bindPlan(py::module_ &m) {
   m.attr("GC200") = target;
 
   py::class_<LifPlan>(m, "LifPlan")
+      .def_readonly("model", &LifPlan::model)
       .def_readonly("num_steps", &LifPlan::numSteps)
       .def_readonly("num_neurons", &LifPlan::numNeurons)
       .def_property_readonly(
@@ -80,8 +82,9 @@ void bindPlan(py::module_ &m) {
       [](std::uint64_t numSteps, std::uint64_t numNeurons,
          const std::string &dtype, std::uint64_t numTiles,
          unsigned workersPerTile, std::uint64_t bytesPerTile,
-         unsigned chunkNeurons) {
-        return planLif(numSteps, numNeurons, parseType(dtype),
+         unsigned chunkNeurons, unsigned model) {
+        checkModel(model);
+        return planLif(model, numSteps, numNeurons, parseType(dtype),
                        makeConfig(numTiles, workersPerTile, bytesPerTile,
                                   chunkNeurons));
       },
@@ -90,17 +93,23 @@ void bindPlan(py::module_ &m) {
       py::arg("workers_per_tile") = gc200.workersPerTile,
       py::arg("bytes_per_tile") = gc200.bytesPerTile,
       py::arg("chunk_neurons") = gc200.chunkNeurons,
-      "The tile plan for a [T, N] layer (GC200 defaults).");
+      py::arg("model") = kModelLeaky,
+      "The tile plan for a [T, N] layer of neuron model `model` (GC200 "
+      "defaults).");
   m.def(
       "host_plan",
       [](std::uint64_t numSteps, std::uint64_t numNeurons,
-         const std::string &dtype, unsigned numThreads, bool debug) {
-        return hostPlan(numSteps, numNeurons, parseType(dtype),
+         const std::string &dtype, unsigned numThreads, bool debug,
+         unsigned model) {
+        checkModel(model);
+        return hostPlan(model, numSteps, numNeurons, parseType(dtype),
                         makeRun(numThreads, debug, 0));
       },
       py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
       py::arg("num_threads") = 1, py::arg("debug") = false,
-      "The plan the host runner uses for a [T, N] layer.");
+      py::arg("model") = kModelLeaky,
+      "The plan the host runner uses for a [T, N] layer of neuron model "
+      "`model`.");
 }
 
 } // namespace snn_ipu

@@ -33,18 +33,45 @@ template <typename F> void withElementType(ElementType type, F &&f) {
 }
 
 // f(ResetTag<mode, delay>{}). Reset "none" ignores reset_delay, and only its
-// reset_delay=True variant is instantiated.
-template <typename F> void withResetMode(unsigned mode, bool delay, F &&f) {
+// reset_delay=True variant is instantiated; so are models without
+// reset_delay (Model's shape says), whatever `delay` says.
+template <unsigned Model, typename F>
+void withResetMode(unsigned mode, bool delay, F &&f) {
+  constexpr bool kDelayVariants = modelShape(Model).hasResetDelay;
   switch (mode) {
   case kResetSubtract:
-    return delay ? f(ResetTag<kResetSubtract, true>{})
-                 : f(ResetTag<kResetSubtract, false>{});
+    if constexpr (kDelayVariants)
+      if (!delay)
+        return f(ResetTag<kResetSubtract, false>{});
+    return f(ResetTag<kResetSubtract, true>{});
   case kResetZero:
-    return delay ? f(ResetTag<kResetZero, true>{}) : f(ResetTag<kResetZero, false>{});
+    if constexpr (kDelayVariants)
+      if (!delay)
+        return f(ResetTag<kResetZero, false>{});
+    return f(ResetTag<kResetZero, true>{});
   case kResetNone:
     return f(ResetTag<kResetNone, true>{});
   }
   throw std::invalid_argument("unknown reset mode");
+}
+
+template <unsigned Id> struct ModelTag {
+  static constexpr unsigned id = Id;
+};
+
+// f(ModelTag<model>{}).
+template <typename F> void withModel(unsigned model, F &&f) {
+  switch (model) {
+  case kModelLeaky:
+    return f(ModelTag<kModelLeaky>{});
+  case kModelSynaptic:
+    return f(ModelTag<kModelSynaptic>{});
+  case kModelAlpha:
+    return f(ModelTag<kModelAlpha>{});
+  case kModelLapicque:
+    return f(ModelTag<kModelLapicque>{});
+  }
+  throw std::invalid_argument("unknown neuron model id");
 }
 
 // f(std::integral_constant<unsigned, surrogate>{}).

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <numeric>
 #include <random>
+#include <string>
 
 #include "codelets/LifMath.hpp"
 #include "ops/runtime/Parallel.hpp"
@@ -17,22 +18,22 @@ namespace snn_ipu {
 namespace {
 // Tiles index neurons with 32-bit arithmetic; keep host tiles far below that.
 constexpr std::uint64_t kMaxHostTileNeurons = std::uint64_t(1) << 30;
-// The backward vertex keeps a chunk's membranes for all T steps (two planes
-// with reset_delay=False) while it walks the steps in reverse: keep them
-// within half of a core's L2 so that the reverse pass reads them from cache.
+// The backward vertex keeps a chunk's states for all T steps (its model's
+// saved planes) while it walks the steps in reverse: keep them within half of
+// a core's L2 so that the reverse pass reads them from cache.
 constexpr std::uint64_t kScratchBudgetBytes = 512 * 1024;
 // Below a 64-byte line per row and step, strided rows waste bandwidth.
 constexpr std::uint64_t kMinHostChunkBytes = 64;
 
-unsigned hostChunkNeurons(std::uint64_t numSteps, ElementType type) {
+unsigned hostChunkNeurons(unsigned model, std::uint64_t numSteps, ElementType type) {
   const std::uint64_t sb = stateBytes(type);
   const std::uint64_t maxChunk =
       type == ElementType::Double ? kMaxChunkNeurons<double> : kMaxChunkNeurons<float>;
   const std::uint64_t line = kMinHostChunkBytes / sb;
-  // Two state planes per neuron and step. numSteps * bytesPerNeuron would
-  // wrap for T near 2^61 (and could divide by zero): past the budget the
-  // chunk is simply the minimum.
-  const std::uint64_t bytesPerNeuron = sb * 2;
+  // The model's saved planes per neuron and step. numSteps * bytesPerNeuron
+  // would wrap for T near 2^61 (and could divide by zero): past the budget
+  // the chunk is simply the minimum.
+  const std::uint64_t bytesPerNeuron = sb * maxSavedPlanes(model);
   std::uint64_t chunk = numSteps > kScratchBudgetBytes / bytesPerNeuron
                             ? 0
                             : kScratchBudgetBytes / (numSteps * bytesPerNeuron);
@@ -42,8 +43,10 @@ unsigned hostChunkNeurons(std::uint64_t numSteps, ElementType type) {
 }
 } // namespace
 
-LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
+LifPlan hostPlan(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons,
                  ElementType type, const HostRunOptions &run) {
+  if (model >= kNumModels)
+    throw PlanError("LIF plan: unknown neuron model id " + std::to_string(model));
   TileConfig config;
   const std::uint64_t threads = run.numThreads == 0 ? 1 : run.numThreads;
   // One tile per thread keeps each thread on one contiguous neuron range; the
@@ -54,8 +57,9 @@ LifPlan hostPlan(std::uint64_t numSteps, std::uint64_t numNeurons,
   config.numTiles = std::max(tiles, minTiles);
   config.workersPerTile = poplar::MultiVertex::numWorkers();
   config.bytesPerTile = std::numeric_limits<std::uint64_t>::max();
-  config.chunkNeurons = hostChunkNeurons(numSteps == 0 ? 1 : numSteps, type);
-  return planLif(numSteps, numNeurons, type, config);
+  config.chunkNeurons =
+      hostChunkNeurons(model, numSteps == 0 ? 1 : numSteps, type);
+  return planLif(model, numSteps, numNeurons, type, config);
 }
 
 namespace {

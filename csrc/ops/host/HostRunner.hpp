@@ -9,10 +9,17 @@
 
 #include <poplar/Vertex.hpp>
 
-#include "ops/host/HostLif.hpp"
+#include "ops/host/HostNeuron.hpp"
 #include "ops/plan/LifPlan.hpp"
 
 namespace snn_ipu {
+
+// The plan the host runner uses for a layer of neuron model `model`: one tile
+// per thread (more in debug mode), six workers per tile as on the IPU, no
+// memory limit, chunks as long as the backward scratch's cache budget allows
+// for this T and the model's saved planes.
+LifPlan hostPlan(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons,
+                 ElementType type, const HostRunOptions &run);
 
 // Calls vertices[tile].compute(worker) for every tile and worker of the plan.
 template <typename VertexT>

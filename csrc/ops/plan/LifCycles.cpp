@@ -34,6 +34,26 @@ constexpr std::uint64_t kFinalStores = 5; // dU0 and three partials, per neuron
 constexpr std::uint64_t kDivide = 10;
 constexpr std::uint64_t kExp = 18;
 
+// A model's step and step gradient, in worker instructions per neuron,
+// counted from its codelet header as kLifStep and kStepGrad are from
+// LifStep.hpp and LifStepGrad.hpp (the Leaky figures above).
+struct ModelCycles {
+  std::uint64_t step;
+  std::uint64_t stepGrad;
+};
+ModelCycles modelCycles(unsigned model) {
+  switch (model) {
+  case kModelSynaptic: // + the synaptic current's multiply-add and its gradient
+    return {kLifStep + 2, kStepGrad + 5};
+  case kModelAlpha: // two currents, their sum, tau's multiply, three resets
+    return {kLifStep + 9, kStepGrad + 14};
+  case kModelLapicque: // four multiplies and an add before the reset
+    return {kLifStep + 3, kStepGrad + 8};
+  default:
+    return {kLifStep, kStepGrad};
+  }
+}
+
 template <typename PerChunk>
 std::uint64_t vertexCycles(const LifVertexShape &s, PerChunk perChunk) {
   const unsigned workers = std::max(1u, s.numWorkers);
@@ -77,10 +97,12 @@ unsigned surrogateCycles(unsigned surrogate) {
 std::uint64_t lifForwardCycles(const LifVertexShape &s, unsigned resetMode,
                                bool resetDelay, bool recordMem) {
   const bool sameStepReset = !resetDelay && resetMode != kResetNone;
-  const std::uint64_t rows = recordMem ? 3 : 2;
-  const std::uint64_t perNeuronStep = kLoad + kLifStep +
+  const ModelShape model = modelShape(s.model);
+  const std::uint64_t records = recordMem ? model.recorded : 0;
+  const std::uint64_t rows = 2 + records;
+  const std::uint64_t perNeuronStep = kLoad + modelCycles(s.model).step +
                                       (sameStepReset ? kLifStepNoDelay : 0) +
-                                      kStore + (recordMem ? kStore : 0);
+                                      kStore + records * kStore;
   return vertexCycles(s, [&](unsigned count) {
     const std::uint64_t perStep =
         kStepOverhead + rows * kRowPointer + count * perNeuronStep;
@@ -92,12 +114,18 @@ std::uint64_t lifForwardCycles(const LifVertexShape &s, unsigned resetMode,
 std::uint64_t lifBackwardCycles(const LifVertexShape &s, unsigned resetMode,
                                 bool resetDelay, unsigned surrogate) {
   const bool sameStepReset = !resetDelay && resetMode != kResetNone;
-  const std::uint64_t planes = scratchPlanes(resetDelay);
+  const ModelShape model = modelShape(s.model);
+  const std::uint64_t planes = savedPlanes(s.model, resetDelay);
+  const ModelCycles cycles = modelCycles(s.model);
   const std::uint64_t recompute =
-      kLoad + kLifStep + (sameStepReset ? kLifStepNoDelay : 0) + planes;
-  const std::uint64_t reverse = 4 * kLoad + kStepGrad +
+      kLoad + cycles.step + (sameStepReset ? kLifStepNoDelay : 0) + planes;
+  // Loads: the spikes' and each record's gradient, the previous states and
+  // the saved planes.
+  const std::uint64_t loads = 1 + model.recorded + model.states + planes;
+  const std::uint64_t reverse = loads * kLoad + cycles.stepGrad +
                                 (sameStepReset ? kStepGradNoDelay : 0) +
-                                surrogateCycles(surrogate) + kAccumulate +
+                                surrogateCycles(surrogate) +
+                                (model.states + model.params) * kAccumulate / 4 +
                                 kStore;
   return vertexCycles(s, [&](unsigned count) {
     const std::uint64_t forwardSteps =
@@ -116,6 +144,7 @@ LifVertexShape vertexShapeOf(const LifPlan &plan, std::uint64_t tile) {
   s.numWorkers = plan.config.workersPerTile;
   s.grain = plan.grain;
   s.chunkNeurons = plan.chunkNeurons;
+  s.model = plan.model;
   return s;
 }
 

@@ -41,6 +41,7 @@ struct LifVertexShape {
   unsigned numWorkers = 6;
   unsigned grain = 1;        // workerGrain(element type)
   unsigned chunkNeurons = 1; // the vertex's chunkNeurons field
+  unsigned model = kModelLeaky; // the vertex's neuron model
 };
 
 // Worker instructions of the surrogate derivative with this id (LifTypes.hpp).

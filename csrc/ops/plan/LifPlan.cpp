@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <sstream>
+#include <string>
 
 #include "codelets/LifTypes.hpp"
 
@@ -63,8 +64,10 @@ WorkerRange LifPlan::workerNeurons(std::uint64_t tile, unsigned worker) const {
   return workerRange(tileNeurons(tile), worker, config.workersPerTile, grain);
 }
 
-LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
+LifPlan planLif(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons,
                 ElementType type, const TileConfig &config) {
+  if (model >= kNumModels)
+    throw PlanError("LIF plan: unknown neuron model id " + std::to_string(model));
   if (numSteps == 0)
     throw PlanError("LIF plan: the time dimension is empty (T = 0)");
   if (numNeurons == 0)
@@ -77,6 +80,7 @@ LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
     throw PlanError("LIF plan: chunkNeurons must be at least 1");
 
   LifPlan plan;
+  plan.model = model;
   plan.numSteps = numSteps;
   plan.numNeurons = numNeurons;
   plan.type = type;
@@ -106,8 +110,11 @@ LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
   const std::uint64_t p = plan.neuronsPerTile;
   const std::uint64_t eb = elementBytes(type);
   const std::uint64_t sb = stateBytes(type);
-  const std::uint64_t edgeBytes = 4; // one pointer per time-step edge
-  const std::uint64_t planes = scratchPlanes(false);
+  const std::uint64_t edgeBytes = 4; // one pointer per edge
+  const ModelShape shape = modelShape(model);
+  const std::uint64_t states = shape.states, recorded = shape.recorded,
+                      params = shape.params;
+  const std::uint64_t planes = maxSavedPlanes(model);
 
   plan.backwardScratchElements =
       mulSat(mulSat(mulSat(config.workersPerTile, numSteps), plan.chunkNeurons),
@@ -123,18 +130,20 @@ LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
     throw PlanError(msg.str());
   }
 
-  // Forward: current, spikes and membrane rows; initial and final membrane
-  // and three per-neuron parameters; three edge lists of T pointers.
-  std::uint64_t fwd = mulSat(mulSat(numSteps, p), 3 * eb);
-  fwd = addSat(fwd, mulSat(p, 5 * sb));
-  fwd = addSat(fwd, mulSat(numSteps, 3 * edgeBytes));
-  // Backward: current, two upstream gradients and the current's gradient;
-  // initial membrane, the final membrane's gradient, three parameters and
-  // four per-neuron gradients; four edge lists; the recomputed-membrane
-  // scratch.
-  std::uint64_t bwd = mulSat(mulSat(numSteps, p), 4 * eb);
-  bwd = addSat(bwd, mulSat(p, 9 * sb));
-  bwd = addSat(bwd, mulSat(numSteps, 4 * edgeBytes));
+  // Forward: rows of the current, the spikes and each recorded state; the
+  // initial and final states and the parameters per neuron; an edge per row.
+  const std::uint64_t fwdRows = 2 + recorded;
+  std::uint64_t fwd = mulSat(mulSat(numSteps, p), fwdRows * eb);
+  fwd = addSat(fwd, mulSat(p, (2 * states + params) * sb));
+  fwd = addSat(fwd, mulSat(numSteps, fwdRows * edgeBytes));
+  // Backward: rows of the current, the upstream gradients of the spikes and
+  // of each recorded state, and the current's gradient; per neuron the
+  // initial states, the final states' gradients, the parameters and the
+  // gradients of both; the rows' edges; the recomputed-state scratch.
+  const std::uint64_t bwdRows = 3 + recorded;
+  std::uint64_t bwd = mulSat(mulSat(numSteps, p), bwdRows * eb);
+  bwd = addSat(bwd, mulSat(p, (3 * states + 2 * params) * sb));
+  bwd = addSat(bwd, mulSat(numSteps, bwdRows * edgeBytes));
   bwd = addSat(bwd, mulSat(plan.backwardScratchElements, sb));
   plan.forwardBytesPerTile = fwd;
   plan.backwardBytesPerTile = bwd;

@@ -38,6 +38,7 @@ public:
 };
 
 struct LifPlan {
+  unsigned model = kModelLeaky; // kModel*: its states and parameters size the tiles
   std::uint64_t numSteps = 0;
   std::uint64_t numNeurons = 0;
   ElementType type = ElementType::Float;
@@ -59,9 +60,11 @@ struct LifPlan {
   WorkerRange workerNeurons(std::uint64_t tile, unsigned worker) const;
 };
 
-// The backward vertex keeps one or two state planes per step (reset_delay).
-// Plans are sized for the larger, so one plan serves both directions.
-LifPlan planLif(std::uint64_t numSteps, std::uint64_t numNeurons,
+// The plan of a layer of neuron model `model`. The backward vertex keeps a
+// number of state planes per step that may depend on reset_delay
+// (savedPlanes); plans are sized for the larger, so one plan serves both
+// directions and both reset_delays.
+LifPlan planLif(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons,
                 ElementType type, const TileConfig &config);
 
 } // namespace snn_ipu

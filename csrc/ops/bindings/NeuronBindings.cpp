@@ -1,10 +1,11 @@
-// pybind11 bindings of the LIF kernels (HostLif.hpp), part of snn_ipu._host:
-// lif_forward and lif_backward.
+// pybind11 bindings of the neuron kernels (HostNeuron.hpp), part of
+// snn_ipu._host: neuron_forward and neuron_backward, for every model.
 //
 // Arrays arrive as NumPy views of torch tensors (zero-copy). Every shape,
 // dtype and contiguity is checked here, before any kernel runs, so the
 // kernels only ever see ranges that exist. The outputs are allocated here
-// (OutputArrays.hpp) and returned, so they always fit.
+// (OutputArrays.hpp) and returned, so they always fit. A model's states and
+// parameters come as lists in the order of its codelet header.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -21,7 +22,7 @@
 #include "ops/bindings/BindingHelpers.hpp"
 #include "ops/bindings/Bindings.hpp"
 #include "ops/bindings/OutputArrays.hpp"
-#include "ops/host/HostLif.hpp"
+#include "ops/host/HostNeuron.hpp"
 #include "ops/plan/ElementType.hpp"
 
 namespace py = pybind11;
@@ -131,11 +132,15 @@ void checkLinearUpstream(const py::array &grad, const py::array &weight,
   }
 }
 
-LifOptions makeOptions(unsigned resetMode, bool resetDelay, unsigned surrogate,
-                       double a, double b) {
+NeuronOptions makeOptions(unsigned model, unsigned resetMode, bool resetDelay,
+                          unsigned surrogate, double a, double b) {
+  checkModel(model);
   checkResetMode(resetMode);
   checkSurrogate(surrogate);
-  LifOptions o;
+  if (!resetDelay && !modelShape(model).hasResetDelay)
+    throw py::value_error("reset_delay: this neuron model has no reset_delay=False");
+  NeuronOptions o;
+  o.model = model;
   o.resetMode = resetMode;
   o.resetDelay = resetDelay;
   o.surrogate = surrogate;
@@ -210,15 +215,31 @@ private:
   std::uint64_t size_ = 1;
 };
 
+using OptionalArrays = std::optional<std::vector<std::optional<py::array>>>;
+
+// "name[i]" for the messages about one entry of a list argument.
+std::string entry(const char *name, std::size_t i) {
+  return std::string(name) + "[" + std::to_string(i) + "]";
+}
+
+void checkCount(std::size_t count, unsigned expected, const char *name) {
+  if (count != expected)
+    throw py::value_error(std::string(name) + ": expected " +
+                          std::to_string(expected) + " entries for this model, got " +
+                          std::to_string(count));
+}
+
 // A layer's inputs, checked, and what they point into: the parameters given
-// as numbers. Without an initial membrane, memInit is null (the runners
-// connect zeros). current is [T, N], or [1, N] with num_steps = T for a
-// static input. Neither copied nor moved (the kernels point into it).
+// as numbers. Absent initial states are null (the runners connect zeros).
+// current is [T, N], or [1, N] with num_steps = T for a static input.
+// Neither copied nor moved (the kernels point into it).
 class CheckedLayer {
 public:
-  CheckedLayer(const py::array &current, const std::optional<py::array> &memInit,
-               const py::object &decay, const py::object &threshold,
-               const py::object &graded, std::optional<std::uint64_t> numSteps) {
+  CheckedLayer(unsigned model, const py::array &current, const OptionalArrays &stateInit,
+               const std::vector<py::object> &params,
+               std::optional<std::uint64_t> numSteps) {
+    checkModel(model);
+    const ModelShape shape = modelShape(model);
     in_.type = elementTypeOf(current, "current");
     if (current.ndim() != 2)
       throw py::value_error("current: expected a 2-D [T, N] array");
@@ -238,78 +259,100 @@ public:
     checkLayer(current, in_.type, in_.constantCurrent ? 1 : in_.numSteps, N,
                "current");
     in_.current = current.data();
-    if (memInit) { // else null: the runners connect zeros
-      checkVector(*memInit, st, N, false, "mem_init");
-      in_.memInit = memInit->data();
+    if (stateInit) { // else all null: the runners connect zeros
+      checkCount(stateInit->size(), shape.states, "state_init");
+      for (std::size_t k = 0; k < stateInit->size(); ++k) {
+        const auto &init = (*stateInit)[k];
+        if (!init)
+          continue;
+        const std::string name = entry("state_init", k);
+        checkVector(*init, st, N, false, name.c_str());
+        in_.stateInit[k] = init->data();
+      }
     }
-    decay_.assign(decay, st, N, "decay");
-    threshold_.assign(threshold, st, N, "threshold");
-    graded_.assign(graded, st, N, "graded");
-    in_.params.decay = decay_.data();
-    in_.params.decaySize = decay_.size();
-    in_.params.threshold = threshold_.data();
-    in_.params.thresholdSize = threshold_.size();
-    in_.params.graded = graded_.data();
-    in_.params.gradedSize = graded_.size();
+    checkCount(params.size(), shape.params, "params");
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const std::string name = entry("params", i);
+      params_[i].assign(params[i], st, N, name.c_str());
+      in_.params[i] = params_[i].data();
+      in_.paramSize[i] = params_[i].size();
+    }
   }
   CheckedLayer(const CheckedLayer &) = delete;
   CheckedLayer &operator=(const CheckedLayer &) = delete;
 
-  const LifLayerInputs &inputs() const { return in_; }
+  const NeuronLayerInputs &inputs() const { return in_; }
 
 private:
-  LifLayerInputs in_;
-  ParamArg decay_, threshold_, graded_;
+  NeuronLayerInputs in_;
+  ParamArg params_[kMaxParams];
 };
 
-// Returns (spikes [T, N], membrane record [T, N] or None, final membrane
-// [N] in the state type), allocated here.
-py::tuple lifForward(const py::array &current, const std::optional<py::array> &memInit,
-                     const py::object &decay, const py::object &threshold,
-                     const py::object &graded, bool recordMem, unsigned resetMode,
-                     bool resetDelay, unsigned numThreads, bool debug,
-                     std::uint64_t seed, std::optional<std::uint64_t> numSteps) {
-  const CheckedLayer layer(current, memInit, decay, threshold, graded, numSteps);
-  LifForwardArgs a;
-  static_cast<LifLayerInputs &>(a) = layer.inputs();
-  const LifOptions o = makeOptions(resetMode, resetDelay, 0, 0.0, 0.0);
-  const HostRunOptions run = makeRun(numThreads, debug, seed);
-  const std::uint64_t T = a.numSteps, N = a.numNeurons;
-  py::array spikes = newOutputArray(a.type, {T, N});
-  py::object mem = py::none();
-  if (recordMem) {
-    py::array record = newOutputArray(a.type, {T, N});
-    a.mem = record.mutable_data();
-    mem = std::move(record);
-  }
-  py::array memFinal = newOutputArray(stateTypeOf(a.type), {N});
-  a.spikes = spikes.mutable_data();
-  a.memFinal = memFinal.mutable_data();
-  {
-    py::gil_scoped_release release;
-    hostLifForward(a, o, run);
-  }
-  return py::make_tuple(std::move(spikes), std::move(mem), std::move(memFinal));
+py::list arrayList(std::vector<py::array> &arrays) {
+  py::list list;
+  for (py::array &array : arrays)
+    list.append(std::move(array));
+  return list;
 }
 
-// Returns the gradients (current's, initial membrane's, decay's, threshold's,
-// graded factor's), allocated here; None for those not asked for
-// (mem_init_grad, param_grads).
-py::tuple lifBackward(const py::array &current, const std::optional<py::array> &memInit,
-                      const py::object &decay, const py::object &threshold,
-                      const py::object &graded,
-                      const std::optional<py::array> &gradSpikes,
-                      const std::optional<py::array> &gradMem,
-                      const std::optional<py::array> &gradMemFinal, bool memInitGrad,
-                      bool paramGrads, unsigned resetMode, bool resetDelay,
-                      unsigned surrogate, double surrogateA, double surrogateB,
-                      unsigned numThreads, bool debug, std::uint64_t seed,
-                      std::optional<std::uint64_t> numSteps,
-                      const std::optional<py::array> &linearGrad,
-                      const std::optional<py::array> &linearWeight) {
-  const CheckedLayer layer(current, memInit, decay, threshold, graded, numSteps);
-  LifBackwardArgs a;
-  static_cast<LifLayerInputs &>(a) = layer.inputs();
+// Returns (spikes [T, N], the recorded states' [T, N] records or None
+// without record_states, the final states [N] in the state type), allocated
+// here.
+py::tuple neuronForward(unsigned model, const py::array &current,
+                        const OptionalArrays &stateInit,
+                        const std::vector<py::object> &params, bool recordStates,
+                        unsigned resetMode, bool resetDelay, unsigned numThreads,
+                        bool debug, std::uint64_t seed,
+                        std::optional<std::uint64_t> numSteps) {
+  const CheckedLayer layer(model, current, stateInit, params, numSteps);
+  NeuronForwardArgs a;
+  static_cast<NeuronLayerInputs &>(a) = layer.inputs();
+  const NeuronOptions o = makeOptions(model, resetMode, resetDelay, 0, 0.0, 0.0);
+  const HostRunOptions run = makeRun(numThreads, debug, seed);
+  const ModelShape shape = modelShape(model);
+  const std::uint64_t T = a.numSteps, N = a.numNeurons;
+  py::array spikes = newOutputArray(a.type, {T, N});
+  a.spikes = spikes.mutable_data();
+  std::vector<py::array> records, finals;
+  if (recordStates)
+    for (unsigned r = 0; r < shape.recorded; ++r) {
+      records.push_back(newOutputArray(a.type, {T, N}));
+      a.records[r] = records.back().mutable_data();
+    }
+  for (unsigned k = 0; k < shape.states; ++k) {
+    finals.push_back(newOutputArray(stateTypeOf(a.type), {N}));
+    a.stateFinal[k] = finals.back().mutable_data();
+  }
+  {
+    py::gil_scoped_release release;
+    hostNeuronForward(a, o, run);
+  }
+  py::object recordList = py::none();
+  if (recordStates)
+    recordList = arrayList(records);
+  return py::make_tuple(std::move(spikes), std::move(recordList), arrayList(finals));
+}
+
+// Returns the gradients (the current's, the initial states' as a list with
+// None for those not asked for in state_init_grads, the parameters' per
+// neuron as a list, or None unless param_grads), allocated here.
+py::tuple neuronBackward(unsigned model, const py::array &current,
+                         const OptionalArrays &stateInit,
+                         const std::vector<py::object> &params,
+                         const std::optional<py::array> &gradSpikes,
+                         const OptionalArrays &gradRecords,
+                         const OptionalArrays &gradStateFinal,
+                         const std::vector<bool> &stateInitGrads, bool paramGrads,
+                         unsigned resetMode, bool resetDelay, unsigned surrogate,
+                         double surrogateA, double surrogateB, unsigned numThreads,
+                         bool debug, std::uint64_t seed,
+                         std::optional<std::uint64_t> numSteps,
+                         const std::optional<py::array> &linearGrad,
+                         const std::optional<py::array> &linearWeight) {
+  const CheckedLayer layer(model, current, stateInit, params, numSteps);
+  NeuronBackwardArgs a;
+  static_cast<NeuronLayerInputs &>(a) = layer.inputs();
+  const ModelShape shape = modelShape(model);
   const ElementType type = a.type, st = stateTypeOf(type);
   const std::uint64_t T = a.numSteps, N = a.numNeurons;
   if (gradSpikes)
@@ -317,79 +360,102 @@ py::tuple lifBackward(const py::array &current, const std::optional<py::array> &
   if (linearGrad.has_value() != linearWeight.has_value())
     throw py::value_error("linear_grad, linear_weight: give both or neither");
   if (linearGrad) {
+    if (model != kModelLeaky)
+      throw py::value_error("linear_grad: the upstream gradient through a Linear "
+                            "layer is supported for Leaky layers only");
     checkLinearUpstream(*linearGrad, *linearWeight, type, T, N, gradSpikes.has_value());
     a.linearGrad = linearGrad->data();
     a.linearWeight = linearWeight->data();
     a.linearOut = std::uint64_t(linearWeight->shape(0));
     a.linearIn = std::uint64_t(linearWeight->shape(1));
   }
-  if (gradMem)
-    checkLayer(*gradMem, type, T, N, "grad_mem");
-  if (gradMemFinal)
-    checkVector(*gradMemFinal, st, N, false, "grad_mem_final");
-  const LifOptions o =
-      makeOptions(resetMode, resetDelay, surrogate, surrogateA, surrogateB);
+  if (gradRecords) {
+    checkCount(gradRecords->size(), shape.recorded, "grad_records");
+    for (std::size_t r = 0; r < gradRecords->size(); ++r)
+      if (const auto &grad = (*gradRecords)[r]) {
+        const std::string name = entry("grad_records", r);
+        checkLayer(*grad, type, T, N, name.c_str());
+        a.gradRecords[r] = grad->data();
+      }
+  }
+  if (gradStateFinal) {
+    checkCount(gradStateFinal->size(), shape.states, "grad_state_final");
+    for (std::size_t k = 0; k < gradStateFinal->size(); ++k)
+      if (const auto &grad = (*gradStateFinal)[k]) {
+        const std::string name = entry("grad_state_final", k);
+        checkVector(*grad, st, N, false, name.c_str());
+        a.gradStateFinal[k] = grad->data();
+      }
+  }
+  checkCount(stateInitGrads.size(), shape.states, "state_init_grads");
+  const NeuronOptions o =
+      makeOptions(model, resetMode, resetDelay, surrogate, surrogateA, surrogateB);
   const HostRunOptions run = makeRun(numThreads, debug, seed);
 
   a.gradSpikes = gradSpikes ? gradSpikes->data() : nullptr;
-  a.gradMem = gradMem ? gradMem->data() : nullptr;
-  a.gradMemFinal = gradMemFinal ? gradMemFinal->data() : nullptr;
   py::array gradCurrent = newOutputArray(type, {a.constantCurrent ? 1 : T, N});
   a.gradCurrent = gradCurrent.mutable_data();
-  py::object gradMemInit = py::none(); // a.gradMemInit null: not wanted
-  if (memInitGrad) {
-    py::array grad = newOutputArray(st, {N});
-    a.gradMemInit = grad.mutable_data();
-    gradMemInit = std::move(grad);
-  }
-  py::object gradParams[3] = {py::none(), py::none(), py::none()};
-  if (paramGrads) {
-    void **targets[3] = {&a.gradDecay, &a.gradThreshold, &a.gradGraded};
-    for (int i = 0; i < 3; ++i) {
-      py::array grad = newOutputArray(st, {N});
-      *targets[i] = grad.mutable_data();
-      gradParams[i] = std::move(grad);
+  py::list gradInit; // None where not wanted (a.gradStateInit null)
+  for (unsigned k = 0; k < shape.states; ++k) {
+    if (!stateInitGrads[k]) {
+      gradInit.append(py::none());
+      continue;
     }
+    py::array grad = newOutputArray(st, {N});
+    a.gradStateInit[k] = grad.mutable_data();
+    gradInit.append(std::move(grad));
+  }
+  py::object gradParams = py::none();
+  if (paramGrads) {
+    std::vector<py::array> grads;
+    for (unsigned i = 0; i < shape.params; ++i) {
+      grads.push_back(newOutputArray(st, {N}));
+      a.gradParams[i] = grads.back().mutable_data();
+    }
+    gradParams = arrayList(grads);
   }
   {
     py::gil_scoped_release release;
-    hostLifBackward(a, o, run);
+    hostNeuronBackward(a, o, run);
   }
-  return py::make_tuple(std::move(gradCurrent), std::move(gradMemInit),
-                        std::move(gradParams[0]), std::move(gradParams[1]),
-                        std::move(gradParams[2]));
+  return py::make_tuple(std::move(gradCurrent), std::move(gradInit),
+                        std::move(gradParams));
 }
 
 } // namespace
 
-void bindLif(py::module_ &m) {
-  m.def("lif_forward", &lifForward, py::arg("current"), py::arg("mem_init").none(true),
-        py::arg("decay"), py::arg("threshold"), py::arg("graded"),
-        py::arg("record_mem"), py::arg("reset_mode"), py::arg("reset_delay"),
+void bindNeurons(py::module_ &m) {
+  m.def("neuron_forward", &neuronForward, py::arg("model"), py::arg("current"),
+        py::arg("state_init").none(true), py::arg("params"),
+        py::arg("record_states"), py::arg("reset_mode"), py::arg("reset_delay"),
         py::arg("num_threads") = 1, py::arg("debug") = false,
         py::arg("seed") = 0, py::arg("num_steps") = py::none(),
-        "Run LifForward over a [T, N] layer; returns (spikes, membrane record "
-        "or None without record_mem, final membrane). mem_init None starts "
-        "from zeros; decay, threshold and graded are numbers or 1-D arrays of "
-        "1 or N values. With num_steps, current is one [1, N] row used at "
-        "every step (static input).");
-  m.def("lif_backward", &lifBackward, py::arg("current"), py::arg("mem_init").none(true),
-        py::arg("decay"), py::arg("threshold"), py::arg("graded"),
-        py::arg("grad_spikes").none(true), py::arg("grad_mem").none(true),
-        py::arg("grad_mem_final").none(true), py::arg("mem_init_grad"),
+        "Run NeuronForward of neuron model `model` over a [T, N] layer; "
+        "returns (spikes, the recorded states' records or None without "
+        "record_states, the final states). state_init is None (zeros) or a "
+        "list with an array or None per state; params a list with a number or "
+        "a 1-D array of 1 or N values per parameter, in the model's order. "
+        "With num_steps, current is one [1, N] row used at every step (static "
+        "input).");
+  m.def("neuron_backward", &neuronBackward, py::arg("model"), py::arg("current"),
+        py::arg("state_init").none(true), py::arg("params"),
+        py::arg("grad_spikes").none(true), py::arg("grad_records").none(true),
+        py::arg("grad_state_final").none(true), py::arg("state_init_grads"),
         py::arg("param_grads"), py::arg("reset_mode"), py::arg("reset_delay"),
         py::arg("surrogate"), py::arg("surrogate_a"), py::arg("surrogate_b"),
         py::arg("num_threads") = 1, py::arg("debug") = false,
         py::arg("seed") = 0, py::arg("num_steps") = py::none(),
         py::arg("linear_grad") = py::none(), py::arg("linear_weight") = py::none(),
-        "Run LifBackward over a [T, N] layer; returns the gradients of (current, "
-        "mem_init, decay, threshold, graded), per neuron, with None for the "
-        "initial membrane's unless mem_init_grad and for the parameters' "
-        "unless param_grads. With num_steps, current and its gradient are "
-        "[1, N]: a static input and its gradient summed over steps. "
-        "linear_grad [T*B, K] and linear_weight [K, in] (float32, N = B*in) "
-        "give the spikes' upstream gradient as that of a Linear layer they "
-        "feed, instead of grad_spikes.");
+        "Run NeuronBackward of neuron model `model` over a [T, N] layer; "
+        "returns (the current's gradient, the initial states' gradients with "
+        "None where state_init_grads says not wanted, the parameters' per "
+        "neuron or None unless param_grads). Upstream gradients: grad_spikes, "
+        "grad_records (None or a list with an array or None per recorded "
+        "state), grad_state_final (likewise per state). With num_steps, current "
+        "and its gradient are [1, N]: a static input and its gradient summed "
+        "over steps. linear_grad [T*B, K] and linear_weight [K, in] (float32 "
+        "Leaky, N = B*in) give the spikes' upstream gradient as that of a "
+        "Linear layer they feed, instead of grad_spikes.");
 }
 
 } // namespace snn_ipu

@@ -1,0 +1,39 @@
+// The NeuronBackward vertices popc compiles: every model, reset mode,
+// reset_delay and surrogate, for float and half (NeuronBackward.hpp).
+#include "NeuronBackward.hpp"
+
+namespace snn_ipu {
+SNN_IPU_VARIANT_BEGIN
+
+// Models without reset_delay, and reset "none" (which ignores it), are
+// instantiated with reset_delay=True only.
+#define SNN_IPU_INSTANTIATE_NEURON_BACKWARD_RESETS(M, FPType, Surrogate)        \
+  template class NeuronBackward<M, FPType, kResetSubtract, true, Surrogate>;   \
+  template class NeuronBackward<M, FPType, kResetZero, true, Surrogate>;       \
+  template class NeuronBackward<M, FPType, kResetNone, true, Surrogate>;
+#define SNN_IPU_INSTANTIATE_NEURON_BACKWARD_DELAYED(M, FPType, Surrogate)       \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_RESETS(M, FPType, Surrogate)             \
+  template class NeuronBackward<M, FPType, kResetSubtract, false, Surrogate>;  \
+  template class NeuronBackward<M, FPType, kResetZero, false, Surrogate>;
+
+#define SNN_IPU_INSTANTIATE_NEURON_BACKWARD_MODELS(FPType, Surrogate)           \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_DELAYED(kModelLeaky, FPType, Surrogate)  \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_DELAYED(kModelSynaptic, FPType, Surrogate) \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_RESETS(kModelAlpha, FPType, Surrogate)   \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_RESETS(kModelLapicque, FPType, Surrogate)
+
+#define SNN_IPU_INSTANTIATE_NEURON_BACKWARD(FPType)                             \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_MODELS(FPType, kSurrogateATan)           \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_MODELS(FPType, kSurrogateFastSigmoid)    \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_MODELS(FPType, kSurrogateSigmoid)        \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_MODELS(FPType, kSurrogateStraightThrough) \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_MODELS(FPType, kSurrogateHeaviside)      \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_MODELS(FPType, kSurrogateTriangular)     \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_MODELS(FPType, kSurrogateSpikeRateEscape) \
+  SNN_IPU_INSTANTIATE_NEURON_BACKWARD_MODELS(FPType, kSurrogateSparseFastSigmoid)
+
+SNN_IPU_INSTANTIATE_NEURON_BACKWARD(float)
+SNN_IPU_INSTANTIATE_NEURON_BACKWARD(half)
+
+SNN_IPU_VARIANT_END
+} // namespace snn_ipu

@@ -1,0 +1,237 @@
+// NeuronBackward: surrogate-gradient backpropagation through time of a
+// neuron model (NeuronModels.hpp) for one tile's block of neurons, all time
+// steps in one vertex call.
+//
+// Nothing of the forward pass is read back: for each chunk of chunkNeurons
+// neurons the vertex first recomputes the chunk's states for every step (bit
+// for bit as NeuronForward did, into the worker's slice of `scratch`, with
+// whatever else the model's reverse step needs), then walks the steps in
+// reverse carrying dL/dstate. Per element this reads the input current and
+// the upstream gradients and writes the current's gradient; per neuron it
+// writes the gradients of the initial states and of every parameter (the
+// caller sums those over neurons where a parameter is shared), unless
+// paramGrads is 0.
+//
+// An absent upstream gradient (on the spikes, a state record or a final
+// state) is connected to zeros (one row of zeros at every step).
+//
+// With constantCurrent set, the input current is the same row at every step
+// (static input, connected once per step) and gradCurrent has one edge that
+// receives the current's gradient summed over all steps.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include <poplar/HalfFloat.hpp>
+#include <poplar/Vertex.hpp>
+
+#include "LifFields.hpp"
+#include "LifMath.hpp"
+#include "LifSurrogate.hpp"
+#include "LifTypes.hpp"
+#include "NeuronModels.hpp"
+#include "Variant.hpp"
+#include "WorkDivision.hpp"
+
+using namespace poplar;
+
+namespace snn_ipu {
+SNN_IPU_VARIANT_BEGIN
+
+template <unsigned ModelId, typename FPType, unsigned ResetMode, bool ResetDelay,
+          unsigned Surrogate>
+class NeuronBackward : public MultiVertex {
+  using Model = typename ModelOf<ModelId>::type;
+  using S = StateType<FPType>;
+  static constexpr unsigned K = Model::kStates;
+  static constexpr unsigned P = Model::kParams;
+  static constexpr unsigned R = modelShape(ModelId).recorded;
+  static constexpr unsigned E = Model::template kExtra<ResetDelay>;
+  static constexpr unsigned kPlanes = K + E;
+  static constexpr auto ONE_PTR = VectorLayout::ONE_PTR;
+  static constexpr auto SPAN = VectorLayout::SPAN;
+
+public:
+  Vector<Input<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> current;    // [numSteps]
+  Vector<Input<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradSpikes; // [numSteps]
+  // [R * numSteps]: state r's record at step t is edge r*numSteps + t.
+  Vector<Input<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradRecords;
+  Vector<Input<Vector<S, ONE_PTR, 8>>, ONE_PTR> gradStateFinal; // [K] x numNeurons
+  Vector<Input<Vector<S, ONE_PTR, 8>>, ONE_PTR> stateInit;      // [K] x numNeurons
+  Vector<Input<Vector<S, SPAN, 8>>, ONE_PTR> params; // [P] x (1 or numNeurons)
+  // [numSteps], or [1] (summed over steps) when constantCurrent.
+  Vector<Output<Vector<FPType, ONE_PTR, 8>>, ONE_PTR> gradCurrent;
+  Vector<Output<Vector<S, ONE_PTR, 8>>, ONE_PTR> gradStateInit; // [K] x numNeurons
+  // [P] x numNeurons per-neuron partials; no edges when paramGrads is 0.
+  Vector<Output<Vector<S, ONE_PTR, 8>>, ONE_PTR> gradParams;
+  // numWorkers() * numSteps * chunkNeurons * savedPlanes(model, reset_delay)
+  InOut<Vector<S, ONE_PTR, 8>> scratch;
+  unsigned numSteps;
+  unsigned numNeurons;
+  unsigned chunkNeurons;    // 1 .. kMaxChunkNeurons<S>
+  unsigned constantCurrent; // 0 or 1
+  // 0: nobody needs the parameters' gradients; their outputs are then left
+  // unwritten and their sums skipped.
+  unsigned paramGrads;
+  unsigned surrogate; // its id: read only by the kSurrogateAny instance
+  S surrogateA;
+  S surrogateB;
+
+  void compute(unsigned workerId) {
+    const WorkerRange range = workerRange(numNeurons, workerId, numWorkers(),
+                                          kWorkerGrain<FPType>);
+    const unsigned width = chunkWidth<S>(chunkNeurons);
+    S *workerScratch =
+        &scratch[std::size_t(workerId) * numSteps * width * kPlanes];
+    const bool shared = allSharedEdges<P>(params);
+    for (std::size_t first = range.begin; first < range.end; first += width) {
+      const std::size_t left = range.end - first;
+      const unsigned count = left < width ? unsigned(left) : width;
+      if (shared)
+        runChunk<true>(first, count, width, workerScratch);
+      else
+        runChunk<false>(first, count, width, workerScratch);
+    }
+  }
+
+private:
+  template <bool SharedParams>
+  void runChunk(std::size_t first, unsigned count, unsigned width, S *saved) {
+    constexpr unsigned W = kMaxChunkNeurons<S>;
+    ChunkParams<SharedParams, W, P, S> p;
+    p.template load<Model>(params, first, count);
+    S init[K][W];
+    for (unsigned k = 0; k < K; ++k) {
+      const auto &row = stateInit[k];
+      for (unsigned v = 0; v < count; ++v)
+        init[k][v] = row[first + v];
+    }
+    // Plane j of step t: saved + (j*numSteps + t)*width; planes 0..K-1 hold
+    // the states after the step, the others the model's extra values.
+    const std::size_t planeStride = std::size_t(numSteps) * width;
+    const auto row = [&](unsigned plane, unsigned t) {
+      return saved + plane * planeStride + std::size_t(t) * width;
+    };
+
+    // Recompute the chunk's states.
+    S state[K][W];
+    for (unsigned k = 0; k < K; ++k)
+      for (unsigned v = 0; v < count; ++v)
+        state[k][v] = init[k][v];
+    for (unsigned t = 0; t < numSteps; ++t) {
+      const auto &in = current[t];
+      S converted[W];
+      const S *x = runAsState<S>(in, first, count, converted);
+      // The input row kTouchAheadSteps steps on (the last one near the end).
+      const auto &nextIn = current[t + kTouchAheadSteps < numSteps
+                                       ? t + kTouchAheadSteps
+                                       : numSteps - 1];
+      const auto touchNext = [&](unsigned v) { touchRow(nextIn, first + v); };
+      S *rows[kPlanes];
+      for (unsigned j = 0; j < kPlanes; ++j)
+        rows[j] = row(j, t);
+      forEachLine<S>(count, touchNext, [&](unsigned v) {
+        S prev[K];
+        for (unsigned k = 0; k < K; ++k)
+          prev[k] = state[k][v];
+        const auto step = Model::template step<ResetMode, ResetDelay>(
+            prev, x[v], p.at(v));
+        for (unsigned k = 0; k < K; ++k) {
+          state[k][v] = step.state[k];
+          rows[k][v] = step.state[k];
+        }
+        for (unsigned e = 0; e < E; ++e)
+          rows[K + e][v] = step.extra[e];
+      });
+    }
+
+    // Reverse pass: carry[k][v] is dL/dstate_k at step t, from step t+1.
+    const SurrogateConstants<S> constants{surrogateA, surrogateB, surrogate};
+    S carry[K][W], paramSum[P][W], currentSum[W];
+    for (unsigned k = 0; k < K; ++k) {
+      const auto &final = gradStateFinal[k];
+      for (unsigned v = 0; v < count; ++v)
+        carry[k][v] = final[first + v];
+    }
+    for (unsigned v = 0; v < count; ++v) {
+      for (unsigned i = 0; i < P; ++i)
+        paramSum[i][v] = S(0);
+      currentSum[v] = S(0);
+    }
+    // Whether the parameter sums are wanted is a compile-time switch, so
+    // that the inner loop carries only the arithmetic it needs. A constant
+    // current's gradient is summed over the steps after each step's loop, in
+    // the same order, rather than in it: one more copy of the loop per
+    // instance would cost more compile time than that extra pass costs run
+    // time (only static inputs take it).
+    const bool constant = constantCurrent != 0;
+    auto reversePass = [&](auto withParamGrads) {
+      constexpr bool kParamGrads = decltype(withParamGrads)::value;
+      for (unsigned t = numSteps; t-- > 0;) {
+        S gsBuffer[W], gx[W];
+        S grBuffer[R > 0 ? R : 1][W];
+        const S *gs = runAsState<S>(gradSpikes[t], first, count, gsBuffer);
+        const S *gr[R > 0 ? R : 1];
+        for (unsigned r = 0; r < R; ++r)
+          gr[r] = runAsState<S>(gradRecords[r * numSteps + t], first, count,
+                                grBuffer[r]);
+        const S *prevRows[K];
+        const S *nowRows[kPlanes];
+        for (unsigned k = 0; k < K; ++k)
+          prevRows[k] = t > 0 ? row(k, t - 1) : init[k];
+        for (unsigned j = 0; j < kPlanes; ++j)
+          nowRows[j] = row(j, t);
+        // The rows kTouchAheadSteps steps back (the first step's near t = 0).
+        const unsigned back = t >= kTouchAheadSteps ? t - kTouchAheadSteps : 0;
+        const auto &backGradSpikes = gradSpikes[back];
+        const auto &backGradCurrent = gradCurrent[constant ? 0 : back];
+        const auto touchBack = [&](unsigned v) {
+          touchRow(backGradSpikes, first + v);
+          for (unsigned r = 0; r < R; ++r)
+            touchRow(gradRecords[r * numSteps + back], first + v);
+          if (!constant)
+            touchRow(backGradCurrent, first + v);
+        };
+        forEachLine<S>(count, touchBack, [&](unsigned v) {
+          S prev[K], now[K], gradState[K], extra[E > 0 ? E : 1];
+          for (unsigned k = 0; k < K; ++k) {
+            prev[k] = prevRows[k][v];
+            now[k] = nowRows[k][v];
+            gradState[k] = k < R ? carry[k][v] + gr[k < R ? k : 0][v] : carry[k][v];
+          }
+          for (unsigned e = 0; e < E; ++e)
+            extra[e] = nowRows[K + e][v];
+          const auto grad =
+              Model::template reverse<ResetMode, ResetDelay, Surrogate>(
+                  prev, now, extra, gs[v], gradState, p.at(v), constants);
+          gx[v] = grad.current;
+          for (unsigned k = 0; k < K; ++k)
+            carry[k][v] = grad.state[k];
+          if constexpr (kParamGrads)
+            for (unsigned i = 0; i < P; ++i)
+              paramSum[i][v] += grad.param[i];
+        });
+        if (constant)
+          for (unsigned v = 0; v < count; ++v)
+            currentSum[v] += gx[v];
+        else
+          storeRun<FPType>(gradCurrent[t], first, gx, count);
+      }
+    };
+    if (paramGrads)
+      reversePass(std::true_type{});
+    else
+      reversePass(std::false_type{});
+    if (constantCurrent)
+      storeRun<FPType>(gradCurrent[0], first, currentSum, count);
+    for (unsigned k = 0; k < K; ++k)
+      storeRun<S>(gradStateInit[k], first, carry[k], count);
+    if (paramGrads)
+      for (unsigned i = 0; i < P; ++i)
+        storeRun<S>(gradParams[i], first, paramSum[i], count);
+  }
+};
+
+SNN_IPU_VARIANT_END
+} // namespace snn_ipu
