@@ -204,7 +204,7 @@ def _alpha_tau(alpha, beta, input_):
     alpha, beta = param_tensors((alpha, beta), input_)
     traced = alpha.device.type in ("meta", "ipu") or compiling()
     if not traced:  # the checks read the values
-        if bool((alpha.clamp(0, 1) <= beta.clamp(0, 1)).any()):
+        if bool((alpha.clamp(0, 1) <= beta).any()):  # as snnTorch compares them
             raise ValueError("alpha must be greater than beta.")
         if bool((beta == 1).any()):
             raise ValueError("beta: cannot be 1 (tau_alpha = log(alpha) / (log(beta) - "

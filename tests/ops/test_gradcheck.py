@@ -84,3 +84,103 @@ def test_backward_kernel_passes_gradcheck(surrogate, reset):
         assert (mems > threshold).any()
     assert torch.autograd.gradcheck(fn, (x, mem0, beta, threshold, graded), eps=1e-6,
                                     atol=1e-6, rtol=1e-5)
+
+
+# The other models, written out here as plain float64 steps of their
+# integration and reset (shared/NEURONS.md), with the smooth spike
+# sigma(mem - th) in place of the Heaviside one. r is the detached reset.
+def _synaptic(x, states, params, r, reset):
+    (syn, mem), (alpha, beta, threshold) = states, params
+    syn = alpha * syn + x
+    new = beta * mem + syn
+    if reset == "subtract":
+        new = new - r * threshold
+    elif reset == "zero":
+        new = new - new * r
+    return new, (syn, new)
+
+
+def _alpha(x, states, params, r, reset):
+    (exc, inh, mem), (alpha, beta, tau, threshold) = states, params
+    new_exc, new_inh = alpha * exc + x, beta * inh - x
+    new_mem = tau * (new_exc + new_inh)
+    if reset == "subtract":
+        new_exc, new_inh = new_exc - threshold * r, new_inh - new_inh * r
+        new_mem = new_mem + inh * r
+    elif reset == "zero":
+        new_exc, new_inh, new_mem = new_exc * (1 - r), new_inh * (1 - r), new_mem * (1 - r)
+    return new_mem, (new_exc, new_inh, new_mem)
+
+
+def _lapicque(x, states, params, r, reset):
+    (mem,), (resistance, inverse_tau, time_step, keep, threshold) = states, params
+    base = x * resistance * inverse_tau * time_step + keep * mem
+    if reset == "subtract":
+        base = base - r * threshold
+    elif reset == "zero":
+        base = base - r * base
+    return base, (base,)
+
+
+# model -> (id, step, the parameters: (low, high) of a random per-neuron value)
+SMOOTH_MODELS = {
+    "synaptic": (1, _synaptic, [(0.5, 0.9), (0.6, 0.9), (0.6, 1.1)]),
+    "alpha": (2, _alpha, [(0.85, 0.95), (0.5, 0.8), (1.5, 3.0), (0.3, 0.6)]),
+    # Constants of order 1 (not a real RC's k = 40/s, dt = 1 ms), so that the
+    # finite differences see every input with one step size.
+    "lapicque": (3, _lapicque, [(0.5, 1.5), (0.5, 1.5), (0.5, 1.5), (0.6, 0.9), (0.6, 1.1)]),
+}
+
+
+def smooth_model_function(model, surrogate, reset):
+    sigma, a, b = PRIMITIVES[surrogate]
+    model_id, step, _ = SMOOTH_MODELS[model]
+
+    class Smooth(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, *layer):
+            states_n = len(layer) - len(SMOOTH_MODELS[model][2])
+            states, params = tuple(layer[:states_n]), tuple(layer[states_n:])
+            threshold = params[-1]
+            spikes, records = [], []
+            current = states
+            for xt in x.unbind(0):
+                r = (current[-1] - threshold > 0).double()
+                mem, current = step(xt, current, params, r, reset)
+                spikes.append(sigma(mem - threshold, a, b))
+                records.append(current)
+            ctx.save_for_backward(x, *states, *params)
+            ctx.states_n = states_n
+            return (torch.stack(spikes),) + tuple(torch.stack(s) for s in zip(*records))
+
+        @staticmethod
+        def backward(ctx, g_spk, *g_records):
+            x, *layer = ctx.saved_tensors
+            states, params = layer[:ctx.states_n], layer[ctx.states_n:]
+            gx, g_states, g_params = _host.neuron_backward(
+                model_id, x.numpy(), [s.numpy() for s in states], [p.numpy() for p in params],
+                g_spk.contiguous().numpy(), [g.contiguous().numpy() for g in g_records], None,
+                [True] * len(states), True, RESET_IDS[reset], True, SURROGATE_IDS[surrogate],
+                a, b, 1, False, 0)
+            return tuple(torch.from_numpy(g) for g in [gx] + g_states + g_params)
+
+    return Smooth.apply
+
+
+@pytest.mark.parametrize("model,surrogate,reset", [
+    (model, "atan", reset) for model in sorted(SMOOTH_MODELS)
+    for reset in ("subtract", "zero", "none")] + [
+    (model, "sigmoid", "subtract") for model in sorted(SMOOTH_MODELS)])
+def test_model_backward_kernels_pass_gradcheck(model, surrogate, reset):
+    gen = torch.Generator().manual_seed(11)
+    T, N = 6, 5
+    states_n = {"synaptic": 2, "alpha": 3, "lapicque": 1}[model]
+    x = torch.randn(T, N, generator=gen, dtype=torch.float64) * 0.6 + 0.5
+    states = [torch.randn(N, generator=gen, dtype=torch.float64) * 0.5 for _ in range(states_n)]
+    params = [torch.rand(N, generator=gen, dtype=torch.float64) * (high - low) + low
+              for low, high in SMOOTH_MODELS[model][2]]
+    inputs = [t.requires_grad_() for t in [x] + states + params]
+    fn = smooth_model_function(model, surrogate, reset)
+    with torch.no_grad():  # resets must happen, so that their terms are checked too
+        assert (fn(*inputs)[-1] > params[-1]).any()
+    assert torch.autograd.gradcheck(fn, tuple(inputs), eps=1e-6, atol=1e-6, rtol=1e-5)
