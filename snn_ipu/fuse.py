@@ -2,14 +2,15 @@
 
 snnTorch runs such a model step by step: every layer is called T times on a
 [B, ...] batch. The fused model instead calls each stateless layer once on the
-time-folded [T*B, ...] batch and each ``Leaky`` once through the fused kernel
-over all T steps. The modules (and so the parameters) are the original
+time-folded [T*B, ...] batch and each neuron (snnTorch's ``Leaky``,
+``Synaptic``, ``Alpha`` or ``Lapicque``) once through the fused kernels over
+all T steps. The modules (and so the parameters) are the original
 model's: training one trains the other.
 
 When the input is the same at every step (direct encoding: pass ``[B, ...]``
 and ``num_steps``), the leading layers run once while they are deterministic
 (Linear, Conv, Flatten, pooling, activations, dropout in eval, batch norm
-that updates no running statistics), and the first ``Leaky`` reads their
+that updates no running statistics), and the first neuron reads their
 output as a constant current whose gradient the kernel sums over time. This
 is exact; it removes T-1 of T evaluations of those layers. From the first
 other layer on, every layer runs over all T steps.
@@ -33,7 +34,7 @@ from torch.nn.modules import module as module_impl  # its global hook registries
 
 from . import ops
 from ._counts import check_num_steps
-from ._neurons.leaky import run_leaky_sequence, run_leaky_then_linear
+from ._neurons.sequence import FUSED_NEURONS, run_leaky_then_linear, run_sequence
 from ._warn import warn_at_caller
 
 __all__ = ["fuse", "FusedSequential"]
@@ -58,20 +59,22 @@ def fuse(model: nn.Sequential) -> "FusedSequential":
     """Fuse an snnTorch-style ``nn.Sequential`` over time.
 
     ``model`` holds stateless layers (Linear, Conv, Flatten, pooling,
-    dropout, batch norm, ...) and ``snntorch.Leaky(init_hidden=True)``
-    neurons, the last possibly with ``output=True``. Every layer but a Leaky
-    runs once on the time-folded ``[T*B, ...]`` batch, so it must treat
-    samples independently and keep no state between calls (batch norm, whose
-    batch statistics are per step, runs step by step, also inside a nested
-    module); spiking neurons must be direct children of ``model`` (one
-    nested in a block is refused), and a Leaky with hooks is refused (a
-    fused Leaky runs all steps in one call, so per-step hooks cannot run).
-    Returns a module that
-    shares ``model``'s layers; call it with ``[T, B, ...]``, or with a static
-    ``[B, ...]`` and ``num_steps``. It returns what snnTorch's step loop
-    would collect from the last layer, stacked over time: ``(spk_rec,
-    mem_rec)`` when the last layer is a ``Leaky`` with ``output=True``, else
-    the last layer's outputs.
+    dropout, batch norm, ...) and snnTorch neurons (``Leaky``, ``Synaptic``,
+    ``Alpha``, ``Lapicque``, with ``init_hidden=True``; snn_ipu.nn's or
+    snnTorch's own), the last possibly with ``output=True``. Every layer but
+    the neurons runs once on the time-folded ``[T*B, ...]`` batch, so it
+    must treat samples independently and keep no state between calls (batch
+    norm, whose batch statistics are per step, runs step by step, also inside
+    a nested module); spiking neurons must be direct children of ``model``
+    (one nested in a block is refused), and a neuron with hooks is refused (a
+    fused neuron runs all steps in one call, so per-step hooks cannot run).
+    Returns a module that shares ``model``'s layers; call it with
+    ``[T, B, ...]``, or with a static ``[B, ...]`` and ``num_steps``. It
+    returns what snnTorch's step loop would collect from the last layer,
+    stacked over time: the spikes and every state's record (``(spk_rec,
+    mem_rec)`` for a Leaky, ``(spk_rec, syn_rec, mem_rec)`` for a Synaptic,
+    ...) when the last layer is a neuron with ``output=True``, else the last
+    layer's outputs.
 
     Results: the neurons are bitwise snnTorch's. A layer run on the folded
     batch agrees with the step loop's per-step calls to its round-off (BLAS
@@ -109,7 +112,7 @@ class FusedSequential(nn.Sequential):
         does. Unlike that, it also reaches deep copies of snnTorch neurons,
         which snnTorch's class-wide list of instances does not hold."""
         for layer in self:
-            if isinstance(layer, snn.Leaky):
+            if isinstance(layer, FUSED_NEURONS):
                 layer.reset_mem()
 
     def forward(self, x: torch.Tensor, num_steps: Optional[int] = None):
@@ -128,20 +131,21 @@ class FusedSequential(nn.Sequential):
         while index <= last:
             layer = layers[index]
             index += 1
-            if isinstance(layer, snn.Leaky):
-                _check_leaky_hooks(index - 1, layer)
-                if index <= last and _folds_into_leaky(layers[index]):
+            if isinstance(layer, FUSED_NEURONS):
+                _check_neuron_hooks(index - 1, layer)
+                if (isinstance(layer, snn.Leaky) and index <= last
+                        and _folds_into_leaky(layers[index])):
                     out = run_leaky_then_linear(layer, layers[index], h,
                                                 num_steps=steps if static else None)
                     if out is not None:  # the Linear ran too
                         h, static = out, False
                         index += 1
                         continue
-                keep_mem = index - 1 == last and layer.output
-                spk, mem = run_leaky_sequence(layer, h, num_steps=steps if static else None,
-                                              record_mem=keep_mem)
+                keep_states = index - 1 == last and layer.output
+                spk, states = run_sequence(layer, h, num_steps=steps if static else None,
+                                           record=keep_states)
                 if index - 1 == last:
-                    return (spk, mem) if keep_mem else spk
+                    return (spk, *states) if keep_states else spk
                 h, static = spk, False
             elif static and _hoistable(layer):
                 h = layer(h)
@@ -154,28 +158,35 @@ class FusedSequential(nn.Sequential):
 
 
 def _check_layers(layers):
-    leaky = [i for i, layer in enumerate(layers) if isinstance(layer, snn.Leaky)]
+    fused = _fused_names()
+    neurons = [i for i, layer in enumerate(layers) if isinstance(layer, FUSED_NEURONS)]
     for i, layer in enumerate(layers):
-        if isinstance(layer, snn.SpikingNeuron) and not isinstance(layer, snn.Leaky):
+        if isinstance(layer, snn.SpikingNeuron) and not isinstance(layer, FUSED_NEURONS):
             raise TypeError(f"fuse: layer {i} ({type(layer).__name__}) is a spiking neuron "
-                            f"fuse does not cover; only snntorch.Leaky is fused")
+                            f"fuse does not cover; it fuses {fused}")
         if isinstance(layer, snn.SpikingNeuron):
             continue
         for path, inner in layer.named_modules():
             if isinstance(inner, snn.SpikingNeuron):
                 raise TypeError(
                     f"fuse: layer {i} ({type(layer).__name__}) holds a spiking neuron "
-                    f"({path}: {type(inner).__name__}); fuse runs every layer but a Leaky "
-                    f"once over all time steps, which would give that neuron a single "
-                    f"step. Make the neurons direct children of one nn.Sequential")
-    for i in leaky:
-        layer = layers[i]
+                    f"({path}: {type(inner).__name__}); fuse runs every layer but the "
+                    f"neurons once over all time steps, which would give that neuron a "
+                    f"single step. Make the neurons direct children of one nn.Sequential")
+    for i in neurons:
+        layer, name = layers[i], type(layers[i]).__name__
         if not layer.init_hidden:
-            raise ValueError(f"fuse: layer {i} (Leaky) needs init_hidden=True, as in "
+            raise ValueError(f"fuse: layer {i} ({name}) needs init_hidden=True, as in "
                              f"snnTorch's nn.Sequential models")
         if layer.output and i != len(layers) - 1:
-            raise ValueError(f"fuse: layer {i} (Leaky) has output=True but is not the last "
-                             f"layer; its (spk, mem) tuple could not feed the next layer")
+            raise ValueError(f"fuse: layer {i} ({name}) has output=True but is not the last "
+                             f"layer; its tuple of spikes and states could not feed the "
+                             f"next layer")
+
+
+def _fused_names() -> str:
+    names = [f"snntorch.{base.__name__}" for base in FUSED_NEURONS]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _folds_into_leaky(layer: nn.Module) -> bool:
@@ -207,18 +218,19 @@ def _has_hooks(layer: nn.Module) -> bool:
     return _has_own_hooks(layer) or _has_global_hooks()
 
 
-def _check_leaky_hooks(index: int, layer: snn.Leaky) -> None:
-    """A fused Leaky is never called as a module: hooks on it would silently
+def _check_neuron_hooks(index: int, layer) -> None:
+    """A fused neuron is never called as a module: hooks on it would silently
     not run, so they are refused; hooks on every module still run for the
-    other layers, so they get a warning (in eager calls)."""
+    other layers, so they get a warning."""
+    name = type(layer).__name__
     if _has_own_hooks(layer):
         raise RuntimeError(
-            f"fuse: layer {index} (Leaky) has forward or backward hooks; a fused Leaky runs "
-            f"all time steps in one kernel call and is never called as a module, so they "
-            f"would not run. Remove them, or run the model step by step")
+            f"fuse: layer {index} ({name}) has forward or backward hooks; a fused neuron "
+            f"runs all time steps in one kernel call and is never called as a module, so "
+            f"they would not run. Remove them, or run the model step by step")
     if _has_global_hooks():
-        warn_at_caller(f"fuse: layer {index} (Leaky) runs fused, so the hooks registered for "
-                       f"every module are not called for it", UserWarning)
+        warn_at_caller(f"fuse: layer {index} ({name}) runs fused, so the hooks registered "
+                       f"for every module are not called for it", UserWarning)
 
 
 def _hoistable(layer: nn.Module) -> bool:

@@ -18,20 +18,9 @@ from torch import nn
 
 import snn_ipu
 from support.oracle import close_to_round_off
+from support.step_loop import like_step_loop, step_loop
 
 T = 9
-
-
-def step_loop(model, x, num_steps=None):
-    """What the snnTorch tutorials do: reset, then call the model each step."""
-    utils.reset(model)
-    outs = []
-    steps = range(num_steps) if num_steps is not None else range(x.shape[0])
-    for t in steps:
-        outs.append(model(x if num_steps is not None else x[t]))
-    if isinstance(outs[0], tuple):
-        return tuple(torch.stack(o) for o in zip(*outs))
-    return torch.stack(outs)
 
 
 def mlp(seed=0, output=True):
@@ -52,22 +41,6 @@ def conv_net(seed=0):
         nn.Conv2d(4, 6, 3), nn.AvgPool2d(2), nn.Flatten(), nn.Dropout(0.0),
         nn.Linear(6, 5),
         snn.Leaky(beta=0.9, init_hidden=True, output=True, learn_threshold=True))
-
-
-def like_step_loop(out, ref, exact=False):
-    """The fused model's outputs against the step loop's: bitwise where
-    ``exact`` (every layer ran on the same batch both ways), else to the
-    round-off of the folded layers (spikes, 0 or 1, are then still equal:
-    only a membrane within round-off of the threshold could flip one)."""
-    out_t, ref_t = (out, ref) if isinstance(out, tuple) else ((out,), (ref,))
-    assert len(out_t) == len(ref_t)
-    for a, r in zip(out_t, ref_t):
-        assert a.shape == r.shape
-        if exact:
-            assert torch.equal(a, r)
-        else:
-            # The recursion carries a layer's round-off for all T steps.
-            close_to_round_off(a, r, rel=1e-5)
 
 
 def _compare(model, x, num_steps=None, rel=1e-5, exact=False):
@@ -225,8 +198,8 @@ def test_hidden_state_continues_between_calls_like_the_step_loop():
     (nn.Sequential(nn.Linear(3, 3), snn.Leaky(beta=0.9)), "init_hidden=True"),
     (nn.Sequential(snn.Leaky(beta=0.9, init_hidden=True, output=True), nn.Linear(3, 3)),
      "output=True but is not the last"),
-    (nn.Sequential(nn.Linear(3, 3), snn.Synaptic(alpha=0.9, beta=0.9, init_hidden=True)),
-     "Synaptic"),
+    (nn.Sequential(nn.Linear(3, 3), snn.RLeaky(beta=0.9, linear_features=3, init_hidden=True)),
+     "RLeaky"),
 ])
 def test_unsupported_models_are_refused(model, message):
     with pytest.raises((TypeError, ValueError), match=message):

@@ -202,3 +202,48 @@ def test_memory_check_refuses_before_allocating(model):
     params = [args[p] for p in MODELS[model]["params"]]
     with pytest.raises(MemoryError, match="needs"):
         run(torch.randn(2, 1000), *params, num_steps=10 ** 9)
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_compiles_whole_and_matches_eager(model):
+    from snn_ipu._lif import library
+
+    if not library.AVAILABLE:
+        pytest.skip("torch.library.custom_op needs torch >= 2.4")
+    args = _args(model, per_neuron=True, params_grad=True, states=True, seed=12)
+    run = MODELS[model]["op"]()
+    names = MODELS[model]["params"] + MODELS[model]["states"]
+    leaves = [args["input_"]] + [args[n] for n in names]
+
+    def f(*leaves):
+        out = run(leaves[0], *leaves[1:])
+        return sum((o * (i + 1)).pow(2).sum() for i, o in enumerate(out))
+
+    eager = torch.autograd.grad(f(*leaves), leaves)
+    torch._dynamo.reset()
+    explanation = torch._dynamo.explain(f)(*leaves)
+    assert explanation.graph_break_count == 0, explanation.break_reasons
+    compiled = torch.compile(f, fullgraph=True, backend="aot_eager")
+    got = torch.autograd.grad(compiled(*leaves), leaves)
+    for a, b in zip(got, eager):
+        assert torch.equal(a, b)
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_debug_mode_gives_the_same_results(model):
+    # NaN-filled outputs and shuffled workers: a vertex that read an output
+    # or depended on worker order would give another answer.
+    args = _args(model, shape=(6, 7, 70), per_neuron=True, params_grad=True, states=True,
+                 seed=13)
+    run = MODELS[model]["op"]()
+    names = MODELS[model]["params"] + MODELS[model]["states"]
+    leaves = [args["input_"]] + [args[n] for n in names]
+    results = []
+    for debug in (False, True):
+        with snn_ipu.debug_mode(debug):
+            out = run(leaves[0], *leaves[1:])
+            grads = torch.autograd.grad(sum((o * (i + 1)).sum() for i, o in enumerate(out)),
+                                        leaves)
+        results.append(list(out) + list(grads))
+    for a, b in zip(*results):
+        assert torch.equal(a, b)
