@@ -101,7 +101,8 @@ def _synaptic(x, states, params, r, reset):
 
 
 def _alpha(x, states, params, r, reset):
-    (exc, inh, mem), (alpha, beta, tau, threshold) = states, params
+    # The membrane is not recurrent: the previous one only sets r.
+    (exc, inh, _), (alpha, beta, tau, threshold) = states, params
     new_exc, new_inh = alpha * exc + x, beta * inh - x
     new_mem = tau * (new_exc + new_inh)
     if reset == "subtract":

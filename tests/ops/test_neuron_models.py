@@ -4,8 +4,6 @@ support/models_compare.py): forward bitwise, gradients to round-off, for every
 reset mode and reset_delay, every surrogate, every dtype, shared and
 per-neuron parameters that require grad, given and absent initial states,
 static inputs, strided inputs and both record settings."""
-import itertools
-
 import pytest
 import torch
 
