@@ -1,10 +1,11 @@
-"""The LIF implementations the benchmark compares snn_ipu with.
+"""The neuron implementations the benchmark compares snn_ipu with.
 
-Each factory returns ``run(current) -> spk`` over a [T, ...] current with beta
-0.9, threshold 1, reset by subtraction and the atan surrogate (snnTorch
-defaults), or ``None`` when its package is not installed. The workload is that
-of a hidden layer in training: the spikes feed the next layer, the membrane is
-only state, so no implementation keeps a membrane record.
+Each factory returns ``run(current) -> spk`` over a [T, ...] current for one
+neuron model (``--model``), with the benchmark's layer (MODEL_ARGS: snnTorch's
+defaults, reset by subtraction except Alpha's zero reset, the atan
+surrogate), or ``None`` when its package is not installed. The workload is
+that of a hidden layer in training: the spikes feed the next layer, the
+states are only state, so no implementation keeps a record of them.
 """
 from __future__ import annotations
 
@@ -15,33 +16,64 @@ import torch
 
 from .. import ops
 
-BETA = 0.9
+MODELS = ("leaky", "synaptic", "alpha", "lapicque")
+# The benchmark's layer of each model: its parameters (the snnTorch tutorials'
+# values, alpha above beta as Alpha requires) and snnTorch's class name.
+MODEL_ARGS = {
+    "leaky": dict(beta=0.9),
+    "synaptic": dict(alpha=0.9, beta=0.8),
+    "alpha": dict(alpha=0.9, beta=0.8),
+    "lapicque": dict(R=5.1, C=5e-3, time_step=1e-3),
+}
+SNNTORCH_CLASS = {"leaky": "Leaky", "synaptic": "Synaptic", "alpha": "Alpha",
+                  "lapicque": "Lapicque"}
+BETA = MODEL_ARGS["leaky"]["beta"]
 
 
-def fused(num_threads=None):
+def fused(num_threads=None, model="leaky"):
+    op, params = _op_and_params(model)
+    record = {"record_mem": False} if model == "leaky" else {"record_state": False}
+
     def run(current):
-        spk, _ = ops.lif(current, BETA, record_mem=False, num_threads=num_threads)
-        return spk
+        return op(current, *params, num_threads=num_threads, **record)[0]
+
+    return run
+
+
+def _op_and_params(model):
+    args = MODEL_ARGS[model]
+    if model == "leaky":
+        return ops.lif, (args["beta"],)
+    if model == "lapicque":
+        return ops.lapicque, (args["R"], args["C"], args["time_step"])
+    return getattr(ops, model), (args["alpha"], args["beta"])
+
+
+def snntorch_loop(model="leaky"):
+    """snnTorch 1.0.0's neuron in a Python time loop (the unbind form)."""
+    import snntorch as snn
+
+    layer = getattr(snn, SNNTORCH_CLASS[model])(**MODEL_ARGS[model])
+    snn.SpikingNeuron.instances.clear()
+
+    def run(current):
+        states = [torch.zeros_like(current[0]) for _ in range(_states(model))]
+        spikes = []
+        for x in current.unbind(0):
+            spk, *states = layer(x, *states)
+            spikes.append(spk)
+        return torch.stack(spikes)
 
     return run
 
 
 def snntorch_leaky():
-    """snnTorch 1.0.0's snn.Leaky in a Python time loop (the unbind form)."""
-    import snntorch as snn
+    """snnTorch's Leaky loop (the default model's)."""
+    return snntorch_loop("leaky")
 
-    lif = snn.Leaky(beta=BETA)
-    snn.SpikingNeuron.instances.clear()
 
-    def run(current):
-        mem = torch.zeros_like(current[0])
-        spikes = []
-        for x in current.unbind(0):
-            spk, mem = lif(x, mem)
-            spikes.append(spk)
-        return torch.stack(spikes)
-
-    return run
+def _states(model):
+    return {"leaky": 1, "synaptic": 2, "alpha": 3, "lapicque": 1}[model]
 
 
 class _ATanSpike(torch.autograd.Function):
@@ -56,28 +88,73 @@ class _ATanSpike(torch.autograd.Function):
         return grad / (1 + (math.pi * x) ** 2)  # atan, alpha = 2
 
 
-def _plain_loop(current):
+def _plain_leaky(current):
+    beta = MODEL_ARGS["leaky"]["beta"]
     mem = torch.zeros_like(current[0])
     spikes = []
     for x in current.unbind(0):
         reset = (mem > 1.0).to(mem.dtype)
-        mem = BETA * mem + x - reset
+        mem = beta * mem + x - reset
         spikes.append(_ATanSpike.apply(mem - 1.0))
     return torch.stack(spikes)
 
 
-def plain_loop():
+def _plain_synaptic(current):
+    alpha, beta = MODEL_ARGS["synaptic"]["alpha"], MODEL_ARGS["synaptic"]["beta"]
+    syn = mem = torch.zeros_like(current[0])
+    spikes = []
+    for x in current.unbind(0):
+        reset = (mem > 1.0).to(mem.dtype)
+        syn = alpha * syn + x
+        mem = beta * mem + syn - reset
+        spikes.append(_ATanSpike.apply(mem - 1.0))
+    return torch.stack(spikes)
+
+
+def _plain_alpha(current):
+    alpha, beta = MODEL_ARGS["alpha"]["alpha"], MODEL_ARGS["alpha"]["beta"]
+    tau = math.log(alpha) / (math.log(beta) - math.log(alpha)) + 1
+    exc = inh = mem = torch.zeros_like(current[0])
+    spikes = []
+    for x in current.unbind(0):
+        keep = (mem <= 1.0).to(mem.dtype)  # zero reset
+        exc = (alpha * exc + x) * keep
+        inh = (beta * inh - x) * keep
+        mem = tau * (exc + inh)
+        spikes.append(_ATanSpike.apply(mem - 1.0))
+    return torch.stack(spikes)
+
+
+def _plain_lapicque(current):
+    args = MODEL_ARGS["lapicque"]
+    rc = args["R"] * args["C"]
+    gain, keep_rate = args["time_step"] / args["C"], 1 - args["time_step"] / rc
+    mem = torch.zeros_like(current[0])
+    spikes = []
+    for x in current.unbind(0):
+        reset = (mem > 1.0).to(mem.dtype)
+        mem = gain * x + keep_rate * mem - reset
+        spikes.append(_ATanSpike.apply(mem - 1.0))
+    return torch.stack(spikes)
+
+
+_PLAIN = {"leaky": _plain_leaky, "synaptic": _plain_synaptic, "alpha": _plain_alpha,
+          "lapicque": _plain_lapicque}
+
+
+def plain_loop(model="leaky"):
     """The same neuron as a plain PyTorch loop of tensor ops."""
-    return _plain_loop
+    return _PLAIN[model]
 
 
-def compiled_loop():
+def compiled_loop(model="leaky"):
     """The plain loop under torch.compile (slow to compile: opt-in)."""
-    return torch.compile(_plain_loop, dynamic=False)
+    return torch.compile(_PLAIN[model], dynamic=False)
 
 
 def spikingjelly():
-    """SpikingJelly's multi-step LIF node (torch backend), if installed."""
+    """SpikingJelly's multi-step LIF node (torch backend), if installed: the
+    Leaky model's only (SpikingJelly has no fused counterpart of the others)."""
     if importlib.util.find_spec("spikingjelly") is None:
         return None
     from spikingjelly.activation_based import neuron, surrogate

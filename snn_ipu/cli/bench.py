@@ -1,4 +1,6 @@
-"""``python -m snn_ipu bench``: LIF forward + backward, snn_ipu against the others.
+"""``python -m snn_ipu bench``: a neuron layer's forward + backward, snn_ipu
+against the others (``--model``: leaky, the default, synaptic, alpha or
+lapicque).
 
 For each [T, B, N] shape, on one current and one upstream spike gradient:
 checks that snn_ipu equals snnTorch (spikes bitwise, input gradient to float32
@@ -105,18 +107,20 @@ def machine_description() -> dict:
 
 
 def implementations(args):
-    impls = {"snn_ipu": _baselines.fused(args.threads)}
+    model = args.model
+    impls = {"snn_ipu": _baselines.fused(args.threads, model)}
     if args.one_thread:
         # Thread scaling, timed in the same round-robin: its "x snn_ipu" is
         # how much faster the default thread count is than one thread.
-        impls["snn_ipu, 1 thread"] = _baselines.fused(1)
+        impls["snn_ipu, 1 thread"] = _baselines.fused(1, model)
     if "snntorch" in args.baselines:
-        impls["snnTorch Leaky loop"] = _baselines.snntorch_leaky()
+        impls[f"snnTorch {_baselines.SNNTORCH_CLASS[model]} loop"] = (
+            _baselines.snntorch_loop(model))
     if "plain" in args.baselines:
-        impls["plain PyTorch loop"] = _baselines.plain_loop()
+        impls["plain PyTorch loop"] = _baselines.plain_loop(model)
     if args.compile:
-        impls["torch.compile(plain loop)"] = _baselines.compiled_loop()
-    if "spikingjelly" in args.baselines:
+        impls["torch.compile(plain loop)"] = _baselines.compiled_loop(model)
+    if "spikingjelly" in args.baselines and model == "leaky":
         jelly = _baselines.spikingjelly()
         if jelly is not None:
             impls["SpikingJelly LIFNode"] = jelly
@@ -129,12 +133,13 @@ def implementations(args):
 CHECK_REL_TOL = {torch.float32: 1e-5, torch.float16: 2e-3}
 
 
-def _snntorch_reference():
-    """snnTorch's Leaky loop as snn_ipu's exact reference path runs it
-    (snn_ipu/_lif/reference.py): a float16 current in float32, the spikes rounded to
-    float16, as the kernels carry the state in float32 and round once. Its
-    gradient comes back through the casts, rounded to the current's dtype."""
-    loop = _baselines.snntorch_leaky()
+def _snntorch_reference(model):
+    """snnTorch's loop of the model as snn_ipu's exact reference path runs it
+    (snn_ipu/_lif/reference.py): a float16 current in float32, the spikes
+    rounded to float16, as the kernels carry the state in float32 and round
+    once. Its gradient comes back through the casts, rounded to the
+    current's dtype."""
+    loop = _baselines.snntorch_loop(model)
 
     def run(current):
         return loop(current.float()).to(current.dtype)
@@ -142,10 +147,10 @@ def _snntorch_reference():
     return run
 
 
-def check_correctness(current, grad_spikes):
+def check_correctness(current, grad_spikes, model="leaky"):
     """snn_ipu against snnTorch on the benchmarked inputs, in their dtype."""
     results = []
-    for run in (_baselines.fused(), _snntorch_reference()):
+    for run in (_baselines.fused(model=model), _snntorch_reference(model)):
         x = current.detach().clone().requires_grad_()
         spk = run(x)
         spk.backward(grad_spikes)
@@ -172,7 +177,7 @@ def bench_shape(shape, impls, args, progress, copy_probe):
     current = (torch.randn(shape, generator=gen) * 0.6 + 0.25).to(dtype)
     grad_spikes = torch.randn(shape, generator=gen).to(dtype)
     elements = current.numel()
-    rel_err = check_correctness(current, grad_spikes) if args.check else None
+    rel_err = check_correctness(current, grad_spikes, args.model) if args.check else None
 
     steps, inputs = {}, {}
     for name, run in impls.items():
@@ -198,6 +203,7 @@ def bench_shape(shape, impls, args, progress, copy_probe):
         peak = peak_tensor_bytes(step)
         rows.append({
             "implementation": name,
+            "model": args.model,
             "shape": list(shape),
             "dtype": args.dtype,
             "ms": seconds[name] * 1e3,
@@ -260,7 +266,7 @@ def write_plot(rows, path):
     ax.set_yscale("log")
     ax.set_xlabel("elements per call (T x B x N)")
     ax.set_ylabel("G elements / s (forward + backward)")
-    ax.set_title("LIF forward + backward throughput")
+    ax.set_title(f"{rows[0]['model'].capitalize()} forward + backward throughput")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -269,6 +275,8 @@ def write_plot(rows, path):
 
 
 def add_arguments(parser: argparse.ArgumentParser):
+    parser.add_argument("--model", choices=_baselines.MODELS, default="leaky",
+                        help="the neuron model (default %(default)s)")
     parser.add_argument("--shapes", type=parse_shapes, default=None,
                         help=f"';'-separated T,B,N shapes (default {DEFAULT_SHAPES})")
     parser.add_argument("--quick", action="store_true",

@@ -29,7 +29,7 @@ class _WithLoss(torch.nn.Module):
 
     def forward(self, x, y):
         self.model.reset_hidden()
-        spk, _ = self.model(x, num_steps=self.num_steps)
+        spk, *_ = self.model(x, num_steps=self.num_steps)
         return spk, self.loss_fn(spk, y)
 
 
@@ -51,7 +51,8 @@ def main(args) -> int:
         raise CommandError(f"--batch-size {args.batch_size}: the IPU runs whole batches only, "
                            f"and the {args.dataset} split has {smallest} samples")
     torch.manual_seed(args.seed)
-    model = _WithLoss(seed_sequential(data.train_x[0].numel()), args.num_steps)
+    model = _WithLoss(seed_sequential(data.train_x[0].numel(), neuron=args.neuron),
+                      args.num_steps)
     optimizer = poptorch.optim.Adam(model.parameters(), lr=args.lr)
     trainer = poptorch.trainingModel(model, poptorch.Options(), optimizer=optimizer)
     start, samples = time.perf_counter(), 0

@@ -1,6 +1,7 @@
 """The seed tutorial's network (snnTorch tutorial 5): a fully connected SNN
 with 1000 hidden and 10 output leaky integrate-and-fire neurons, beta 0.9,
-run for 25 steps on a static (directly encoded) input.
+run for 25 steps on a static (directly encoded) input; or the same network
+of another of snnTorch's neurons (``neuron``: NEURONS).
 
 ``seed_sequential`` builds it the snnTorch nn.Sequential way (what
 ``snn_ipu.fuse`` takes); ``SeedTutorialNet`` is the tutorial's own class with
@@ -14,42 +15,63 @@ from torch import nn
 
 HIDDEN, OUTPUTS, BETA, NUM_STEPS = 1000, 10, 0.9, 25
 
+NEURONS = ("leaky", "synaptic", "alpha", "lapicque")
 
-def seed_sequential(num_inputs: int, hidden: int = HIDDEN, beta: float = BETA) -> nn.Sequential:
+
+def make_neuron(neuron: str, beta: float = BETA, **kwargs):
+    """One of snnTorch's neurons with the tutorial's membrane decay ``beta``:
+    Synaptic's synaptic current decaying with 0.5; Alpha's excitatory
+    current decaying with ``beta`` and its inhibitory one with 0.8 (alpha
+    must exceed beta); Lapicque's RC made from ``beta`` with R = 10, so that
+    its input gain R*log(1/beta) is about Leaky's 1."""
+    if neuron == "synaptic":
+        return snn.Synaptic(alpha=0.5, beta=beta, **kwargs)
+    if neuron == "alpha":
+        return snn.Alpha(alpha=beta, beta=0.8, **kwargs)
+    if neuron == "lapicque":
+        return snn.Lapicque(beta=beta, R=10, **kwargs)
+    return snn.Leaky(beta=beta, **kwargs)
+
+
+def seed_sequential(num_inputs: int, hidden: int = HIDDEN, beta: float = BETA,
+                    neuron: str = "leaky") -> nn.Sequential:
     return nn.Sequential(
         nn.Flatten(),
         nn.Linear(num_inputs, hidden),
-        snn.Leaky(beta=beta, init_hidden=True),
+        make_neuron(neuron, beta, init_hidden=True),
         nn.Linear(hidden, OUTPUTS),
-        snn.Leaky(beta=beta, init_hidden=True, output=True),
+        make_neuron(neuron, beta, init_hidden=True, output=True),
     )
 
 
 class SeedTutorialNet(nn.Module):
     """The tutorial's model, verbatim in structure: two Linear layers and two
-    snn.Leaky neurons stepped in a Python loop, recording the output layer."""
+    neurons (snn.Leaky in the tutorial) stepped in a Python loop, recording
+    the output layer's spikes and membrane."""
 
     def __init__(self, num_inputs: int, hidden: int = HIDDEN, beta: float = BETA,
-                 num_steps: int = NUM_STEPS):
+                 num_steps: int = NUM_STEPS, neuron: str = "leaky"):
         super().__init__()
         self.num_steps = num_steps
         self.fc1 = nn.Linear(num_inputs, hidden)
-        self.lif1 = snn.Leaky(beta=beta)
+        self.lif1 = make_neuron(neuron, beta)
         self.fc2 = nn.Linear(hidden, OUTPUTS)
-        self.lif2 = snn.Leaky(beta=beta)
+        self.lif2 = make_neuron(neuron, beta)
 
     def forward(self, x):
         x = x.flatten(1)
-        mem1 = self.lif1.init_leaky()
-        mem2 = self.lif2.init_leaky()
+        states1 = self.lif1.reset_mem()  # the tutorial's init_leaky()
+        states2 = self.lif2.reset_mem()
+        states1 = states1 if isinstance(states1, tuple) else (states1,)
+        states2 = states2 if isinstance(states2, tuple) else (states2,)
         spk2_rec, mem2_rec = [], []
         for _ in range(self.num_steps):
             cur1 = self.fc1(x)
-            spk1, mem1 = self.lif1(cur1, mem1)
+            spk1, *states1 = self.lif1(cur1, *states1)
             cur2 = self.fc2(spk1)
-            spk2, mem2 = self.lif2(cur2, mem2)
+            spk2, *states2 = self.lif2(cur2, *states2)
             spk2_rec.append(spk2)
-            mem2_rec.append(mem2)
+            mem2_rec.append(states2[-1])
         return torch.stack(spk2_rec), torch.stack(mem2_rec)
 
     def load_sequential(self, seq: nn.Sequential) -> "SeedTutorialNet":

@@ -1,9 +1,9 @@
-"""``python -m snn_ipu plan``: the tile plan of one LIF layer on a GC200 IPU.
+"""``python -m snn_ipu plan``: the tile plan of one neuron layer on a GC200 IPU.
 
-Prints what the PopART op would build for a ``[T, B, N]`` layer: the tiles it
-uses, the neurons on each tile and each worker, the bytes a tile needs in the
-forward and the backward pass, that the backward recomputes the membrane
-instead of saving it, and the estimated cycles of the cost model the IPU build
+Prints what the PopART op would build for a ``[T, B, N]`` layer of a neuron
+model (``--model``): the tiles it uses, the neurons on each tile and each
+worker, the bytes a tile needs in the forward and the backward pass, that
+the backward recomputes the states instead of saving them, and the estimated cycles of the cost model the IPU build
 registers with Poplar. A layer that does not fit says which limit it breaks.
 The plan is computed by the same C++ function the IPU glue and the host runner
 use; no SDK is needed.
@@ -15,6 +15,8 @@ import math
 import sys
 
 from .._backends.host import require_host
+from .._lif.config import RESET_MODES
+from .._lif.models import MODELS, MODELS_BY_ID
 
 # The GC200's clock, which the cycle estimates are converted to time with
 # (its tiles, workers and memory are the host module's plan defaults,
@@ -42,22 +44,28 @@ HOST_DTYPES = {"float32": "float", "float16": "half", "float": "float", "half": 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shape", type=parse_shape, required=True, metavar="T,B,N",
                         help="the layer's [T, ...] shape, e.g. 25,128,1000")
+    parser.add_argument("--model", choices=tuple(MODELS), default="leaky",
+                        help="the neuron model (default %(default)s)")
     parser.add_argument("--dtype", choices=tuple(HOST_DTYPES), default="float32",
                         help="element type of the current and spikes: float32 or float16, "
                              "as bench spells them (float and half, the C++ names, also "
                              "work; default %(default)s)")
 
 
-def plan_layer(shape, dtype: str):
-    """The GC200 plan of a ``[T, ...]`` layer (raises ValueError naming the
-    limit); ``dtype`` in either spelling of HOST_DTYPES (or another type the
-    host module plans, such as "double")."""
+# The reset each model's cycles are estimated for: snnTorch's default.
+_RESET_DEFAULT = {m.id: RESET_MODES[m.default_reset] for m in MODELS.values()}
+
+
+def plan_layer(shape, dtype: str, model: str = "leaky"):
+    """The GC200 plan of a ``[T, ...]`` layer of ``model`` (raises ValueError
+    naming the limit); ``dtype`` in either spelling of HOST_DTYPES (or another
+    type the host module plans, such as "double")."""
     host = require_host()
     steps, neurons = shape[0], math.prod(shape[1:])
     if steps >= 1 << 64 or neurons >= 1 << 64:
         raise ValueError(f"{steps} steps x {neurons} neurons: the plan counts both in "
                          f"64 bits")
-    return host.plan(steps, neurons, HOST_DTYPES.get(dtype, dtype),
+    return host.plan(steps, neurons, HOST_DTYPES.get(dtype, dtype), model=MODELS[model].id,
                      **host.GC200)
 
 
@@ -76,10 +84,11 @@ def describe(plan, shape) -> str:
     busy = [n for n in worker_sizes if n > 0]
     last_begin, last_end = plan.tile_range(plan.tiles_used - 1)
     state_bytes = 8 if plan.dtype == "double" else 4
-    forward, backward = host.lif_cycles(plan)
+    forward, backward = host.lif_cycles(plan, reset_mode=_RESET_DEFAULT[plan.model])
+    model = MODELS_BY_ID[plan.model]
     dims = " x ".join(str(d) for d in shape[1:])
     lines = [
-        f"LIF tile plan on a GC200 IPU ({plan.num_tiles} tiles, {plan.workers_per_tile} "
+        f"{model.name.capitalize()} tile plan on a GC200 IPU ({plan.num_tiles} tiles, {plan.workers_per_tile} "
         f"workers per tile, {plan.bytes_per_tile // 1024} KiB per tile)",
         f"  layer             T = {plan.num_steps}, {dims} = {plan.num_neurons} neurons, "
         f"{plan.dtype}",
@@ -91,19 +100,21 @@ def describe(plan, shape) -> str:
         f"{plan.num_steps} steps",
         f"  forward           {_per_tile(plan.forward_bytes_per_tile, plan.bytes_per_tile)}",
         f"  backward          {_per_tile(plan.backward_bytes_per_tile, plan.bytes_per_tile)}",
-        f"  membrane          recomputed in the backward pass, not saved "
+        f"  states            {', '.join(model.states)}: recomputed in the backward pass, "
+        f"not saved "
         f"(scratch {plan.backward_scratch_elements * state_bytes / 1024:.1f} KiB per tile)",
         f"  forward cycles    {_time(forward)}",
         f"  backward cycles   {_time(backward)}",
-        "  (cycles: estimate of the vertex cost model, csrc/ops/plan/LifCycles.hpp, for reset "
-        "'subtract' with delay and the atan surrogate; not measured on hardware)",
+        f"  (cycles: estimate of the vertex cost model, csrc/ops/plan/LifCycles.hpp, for "
+        f"snnTorch's default reset ('{model.default_reset}') and the atan surrogate; not "
+        f"measured on hardware)",
     ]
     return "\n".join(lines)
 
 
 def main(args) -> int:
     try:
-        plan = plan_layer(args.shape, args.dtype)
+        plan = plan_layer(args.shape, args.dtype, args.model)
     except ValueError as exc:
         print(f"python -m snn_ipu plan: error: {exc}", file=sys.stderr)
         return 2

@@ -21,7 +21,7 @@ from ..fuse import fuse
 from . import datasets
 from .args import add_threads, positive_int, use_threads
 from .measure import Progress
-from .models import NUM_STEPS, SeedTutorialNet, seed_sequential
+from .models import NEURONS, NUM_STEPS, SeedTutorialNet, seed_sequential
 
 
 class FusedRunner:
@@ -33,16 +33,16 @@ class FusedRunner:
 
     def spikes(self, x):
         self.model.reset_hidden()
-        spk, _ = self.model(x, num_steps=self.num_steps)
+        spk, *_ = self.model(x, num_steps=self.num_steps)
         return spk
 
 
 class SnnTorchRunner:
     name = "snnTorch tutorial loop"
 
-    def __init__(self, seq, num_steps):
+    def __init__(self, seq, num_steps, neuron="leaky"):
         self.model = SeedTutorialNet(seq[1].in_features, seq[1].out_features,
-                                     num_steps=num_steps).load_sequential(seq)
+                                     num_steps=num_steps, neuron=neuron).load_sequential(seq)
 
     def spikes(self, x):
         spk, _ = self.model(x)
@@ -121,6 +121,9 @@ def add_arguments(parser: argparse.ArgumentParser):
                         help="seed of the initial weights and the batch order "
                              "(default %(default)s)")
     add_threads(parser, "torch / kernel threads on the CPU")
+    parser.add_argument("--neuron", choices=NEURONS, default="leaky",
+                        help="the network's neurons: snnTorch's Leaky (the tutorial's), "
+                             "Synaptic, Alpha or Lapicque (default %(default)s)")
     parser.add_argument("--compare", action="store_true",
                         help="also train the snnTorch tutorial model side by side")
     parser.add_argument("--device", choices=["cpu", "ipu"], default="cpu",
@@ -138,15 +141,16 @@ def main(args) -> int:
     data = datasets.load(args.dataset, args.data_dir)
     num_inputs = data.train_x[0].numel()
     print(f"dataset {args.dataset}: {len(data.train_y)} train, {len(data.test_y)} test, "
-          f"network {num_inputs}-1000-10, {args.num_steps} steps, batch {args.batch_size}, "
+          f"network {num_inputs}-1000-10 of {args.neuron} neurons, {args.num_steps} steps, "
+          f"batch {args.batch_size}, "
           f"Adam lr {args.lr}, {args.epochs} epochs, {torch.get_num_threads()} threads")
 
     torch.manual_seed(args.seed)
-    initial = seed_sequential(num_inputs)
+    initial = seed_sequential(num_inputs, neuron=args.neuron)
     runners = [FusedRunner(initial, args.num_steps)]
     if args.compare:
         # The same initial weights, copied, trained on the same batches.
-        runners.append(SnnTorchRunner(initial, args.num_steps))
+        runners.append(SnnTorchRunner(initial, args.num_steps, args.neuron))
     results = []
     for runner in runners:
         start = time.perf_counter()

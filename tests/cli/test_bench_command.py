@@ -221,8 +221,8 @@ def _flip_float16_spikes(monkeypatch):
 
     real = _baselines.fused
 
-    def fused(num_threads=None):
-        run = real(num_threads)
+    def fused(num_threads=None, model="leaky"):
+        run = real(num_threads, model)
 
         def wrong_in_half(current):
             spk = run(current)
@@ -292,3 +292,18 @@ def test_bench_peak_memory_in_mib_and_small_layers_marked(tmp_path, capsys):
              if line.split() and line.split()[0] in ("5x2x8", "4x16x8192")}
     assert " T*" in table["5x2x8"] and " T*" not in table["4x16x8192"]
     assert "* layer under 1 MiB" in stdout
+
+
+@pytest.mark.parametrize("model", ["synaptic", "alpha", "lapicque"])
+def test_bench_other_models_check_and_time_against_their_snntorch_loops(model, tmp_path):
+    from snn_ipu.__main__ import main as cli_main
+
+    out = tmp_path / "b.json"
+    assert cli_main(["bench", "--model", model, "--shapes", "6,3,40", "--repeats", "1",
+                     "--warmup", "0", "--baselines", "snntorch,plain", "--json", str(out),
+                     "--plot", str(tmp_path / "b.png")]) == 0
+    rows = json.loads(out.read_text())["results"]
+    names = {r["implementation"] for r in rows}
+    assert names == {"snn_ipu", f"snnTorch {model.capitalize()} loop", "plain PyTorch loop"}
+    assert all(r["model"] == model for r in rows)
+    assert rows[0]["check_rel_err"] is not None  # checked against snnTorch's loop

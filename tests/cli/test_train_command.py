@@ -149,3 +149,24 @@ def test_mnist_without_torchvision_is_a_one_line_error(monkeypatch, capsys, tmp_
     err = capsys.readouterr().err
     assert err.startswith("python -m snn_ipu train: --dataset mnist needs torchvision"), err
     assert len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("neuron", ["synaptic", "alpha", "lapicque"])
+def test_train_other_neurons_learns_as_the_snntorch_loop_does(neuron, capsys):
+    # One short epoch of each side, in process: the fused network and the
+    # tutorial's loop of the same neurons, from the same weights, end equal
+    # to round-off; both learn something.
+    from snn_ipu.__main__ import main as cli_main
+
+    assert cli_main(["train", "--neuron", neuron, "--epochs", "1", "--num-steps", "10",
+                     "--compare"]) == 0
+    out = capsys.readouterr().out
+    assert f"of {neuron} neurons" in out
+
+    def accuracy(name):
+        line = [l for l in out.splitlines() if l.startswith(f"{name}: test accuracy")][-1]
+        return float(line.split("test accuracy")[1].split("%")[0])
+
+    fused, loop = accuracy("snn_ipu (fused)"), accuracy("snnTorch tutorial loop")
+    assert abs(fused - loop) <= 1.0, out
+    assert fused > 20.0, out  # chance is 10%

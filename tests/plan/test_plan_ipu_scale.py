@@ -139,3 +139,16 @@ def test_plan_command_runs_as_a_module(tmp_path):
                             capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "GC200" in result.stdout
+
+
+@pytest.mark.parametrize("model,states", [("synaptic", "syn, mem"),
+                                          ("alpha", "syn_exc, syn_inh, mem")])
+def test_plan_command_plans_other_models(model, states, capsys):
+    assert cli_main(["plan", "--shape", "25,128,1000", "--model", model]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{model.capitalize()} tile plan") and states in out
+    leaky = plan_layer((25, 128, 1000), "float32")
+    other = plan_layer((25, 128, 1000), "float32", model)
+    # More states and parameters: more bytes per tile and more cycles.
+    assert other.backward_bytes_per_tile > leaky.backward_bytes_per_tile
+    assert _host.lif_cycles(other)[1] > _host.lif_cycles(leaky)[1]
