@@ -6,6 +6,7 @@
 // -DSNN_IPU_SHIM_THROWS), and register every field of the class:
 //
 //   using V = ns::Scale<float>;
+//   using poplar::host::field;
 //   poplar::executor::registerCodelets("my_codelets.gp", {
 //       poplar::host::vertexType<V>(poputil::templateVertex("ns::Scale", FLOAT), {
 //           field("in", &V::in).edgeCount(&V::numRows).minElements(&V::numCols),
