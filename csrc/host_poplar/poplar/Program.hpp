@@ -48,7 +48,9 @@ public:
   explicit Execute(ComputeSet cs, const DebugContext &debugContext = {});
 };
 
-// src and dst must have the same element type and shape.
+// src and dst must have the same element type and shape (the reference does
+// not say whether the same number of elements would do; the host asks for
+// the shape, which can only refuse more).
 class Copy : public Program {
 public:
   Copy(const Tensor &src, const Tensor &dst, bool dontOutline = false,

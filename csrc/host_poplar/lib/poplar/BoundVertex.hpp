@@ -1,7 +1,11 @@
 // A vertex ready to run: its codelet object with the scalars set, and each
 // edge resolved to a region of its tile's memory, every connection rule
 // checked (connected, number of edges, on the vertex's tile, one region,
-// aligned, long enough, no constant written).
+// aligned, long enough, no constant written). Two are the host's choices
+// where the reference is silent: a scalar field without an initial value is
+// refused (the vertex would read garbage), and so is an edge whose elements
+// are not one run of a variable (Poplar may rearrange one with a copy of its
+// own; refusing shows a layout that would need it).
 #pragma once
 
 #include <cstddef>

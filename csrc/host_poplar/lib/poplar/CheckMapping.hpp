@@ -1,6 +1,7 @@
 // Compile check: every element of every variable and constant, and every
 // vertex, has a tile. Poplar refuses to compile a graph with unmapped
-// elements; the host checks all of them, used by a program or not.
+// elements; whether it checks variables no program uses is not documented,
+// and the host checks all of them, which can only refuse more.
 #pragma once
 
 #include "GraphState.hpp"

@@ -1,7 +1,10 @@
 // Graph: compute sets, vertices and their fields, codelets, cycle
 // estimators. Checks that need only the call's arguments (the field exists,
-// is of the right kind and element type, is connected once) are made here,
-// as a real Poplar makes them when the call is made.
+// is of the right kind and element type, is connected once) are made here:
+// the reference does not say when Poplar makes them, and at the call the
+// error points at the line that made it. Connecting a field twice, and one
+// tensor to a 2-D field, are refused: what Poplar does is not documented,
+// and neither can be meant.
 #include <poplar/Graph.hpp>
 
 #include <poplar/exceptions.hpp>
