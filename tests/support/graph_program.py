@@ -24,7 +24,8 @@ CACHE = ROOT / "build" / "graph-tests"
 FLAGS = ["-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off",
          f"-I{HOST_POPLAR}", f"-I{GRAPH_TESTS}"]
 SANITIZER_FLAGS = ["-fsanitize=address,undefined,float-cast-overflow",
-                   "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g"]
+                   "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g",
+                   "-D_GLIBCXX_ASSERTIONS"]
 
 
 def _cmake_list(name):
@@ -51,9 +52,16 @@ def cases_in(source):
     return re.findall(r"^GRAPH_TEST\((\w+)\)", Path(source).read_text(), re.M)
 
 
+def _compiler_env():
+    """The environment without LD_PRELOAD: under .ci/sanitize the ASan runtime
+    is preloaded into Python, and the compiler would run under it, slowly."""
+    return {name: value for name, value in os.environ.items() if name != "LD_PRELOAD"}
+
+
 def _key(compiler, flags):
     digest = hashlib.sha256()
-    version = subprocess.run([compiler, "--version"], capture_output=True, text=True)
+    version = subprocess.run([compiler, "--version"], capture_output=True, text=True,
+                             env=_compiler_env())
     digest.update(version.stdout.encode())
     digest.update(" ".join(flags).encode())
     inputs = {SOURCE_LIST, *HOST_POPLAR.rglob("*.[ch]pp"), *GRAPH_TESTS.rglob("*.[ch]pp")}
@@ -66,7 +74,7 @@ def _key(compiler, flags):
 def _compile(compiler, flags, source, objects):
     obj = objects / (str(source.relative_to(ROOT)).replace("/", "_") + ".o")
     result = subprocess.run([compiler, *flags, "-c", str(source), "-o", str(obj)],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env=_compiler_env())
     if result.returncode != 0:
         raise RuntimeError(f"compiling {source.relative_to(ROOT)} failed:\n{result.stderr}")
     return obj
@@ -89,7 +97,7 @@ def build(compiler, sanitize=False):
             built = list(pool.map(lambda s: _compile(compiler, flags, s, objects), sources))
         linked = objects / "graph_tests"
         result = subprocess.run([compiler, *flags, *map(str, built), "-o", str(linked)],
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, env=_compiler_env())
         if result.returncode != 0:
             raise RuntimeError(f"linking the graph tests failed:\n{result.stderr}")
         for old in CACHE.glob(f"{flavour}-*"):  # earlier states of the sources
