@@ -16,13 +16,21 @@
 //
 // With SNN_IPU_SHIM_CHECKED defined, every element access is bounds-checked
 // against the size the runner connected (also for ONE_PTR fields), and a
-// violation aborts with a message: the sanitizer build uses this.
+// violation aborts with a message: the sanitizer build uses this. Fields then
+// also carry the name their connector gave them, for that message. With
+// SNN_IPU_SHIM_THROWS as well (only in a variant, see below), a violation
+// throws poplar::executor::FieldIndexError (a std::out_of_range) instead,
+// for the graph executor, which runs vertices one at a time and reports the
+// vertex, its tile and the tensor.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#ifdef SNN_IPU_SHIM_THROWS
+#include "executor/FieldIndexError.hpp"
+#endif
 
 // A host build that compiles the vertices more than once defines
 // SNN_IPU_VARIANT per translation unit (see csrc/codelets/Variant.hpp): the
@@ -34,6 +42,15 @@
 #else
 #define SNN_IPU_SHIM_BEGIN
 #define SNN_IPU_SHIM_END
+#endif
+
+// Throwing and aborting builds of the shim have different outOfBounds
+// functions under one name: they must not share a namespace.
+#if defined(SNN_IPU_SHIM_THROWS) && !defined(SNN_IPU_VARIANT)
+#error "SNN_IPU_SHIM_THROWS needs SNN_IPU_VARIANT (a namespace of its own)"
+#endif
+#if defined(SNN_IPU_SHIM_THROWS) && !defined(SNN_IPU_SHIM_CHECKED)
+#error "SNN_IPU_SHIM_THROWS needs SNN_IPU_SHIM_CHECKED (nothing to throw otherwise)"
 #endif
 
 namespace poplar {
@@ -54,21 +71,60 @@ enum class VectorLayout {
 
 namespace detail {
 
+// A field's name and, for a row of a 2-D field, its row, in a checked build
+// (set by the connector; a field the host runner connects has none). Fields
+// derive from it privately; unchecked, it is empty and takes no room.
+class FieldName {
+public:
+  static constexpr std::size_t kNoRow = SIZE_MAX;
+#ifdef SNN_IPU_SHIM_CHECKED
+  const char *fieldName() const { return name_; }
+  std::size_t fieldRow() const { return row_; }
+  void nameField(const char *name, std::size_t row = kNoRow) {
+    name_ = name;
+    row_ = row;
+  }
+
+private:
+  const char *name_ = nullptr;
+  std::size_t row_ = kNoRow;
+#else
+  const char *fieldName() const { return nullptr; }
+  std::size_t fieldRow() const { return kNoRow; }
+  void nameField(const char *, std::size_t = kNoRow) {}
+#endif
+};
+
 [[noreturn]] inline void outOfBounds(const char *what, std::size_t index,
-                                     std::size_t size) {
-  std::fprintf(stderr, "snn_ipu host shim: %s index %zu out of bounds (size %zu)\n",
-               what, index, size);
+                                     std::size_t size, const FieldName &field) {
+  char where[160] = "";
+  if (field.fieldName() != nullptr && field.fieldRow() != FieldName::kNoRow)
+    std::snprintf(where, sizeof where, " field '%s' row %zu", field.fieldName(),
+                  field.fieldRow());
+  else if (field.fieldName() != nullptr)
+    std::snprintf(where, sizeof where, " field '%s'", field.fieldName());
+  char message[320];
+  std::snprintf(message, sizeof message, "%s%s: index %zu out of bounds (size %zu)",
+                what, where, index, size);
+#ifdef SNN_IPU_SHIM_THROWS
+  throw ::poplar::executor::FieldIndexError(message, field.fieldName(),
+                                            field.fieldRow());
+#else
+  std::fprintf(stderr, "snn_ipu host shim: %s\n", message);
   std::abort();
+#endif
 }
 
-inline void checkIndex(const char *what, std::size_t index, std::size_t size) {
+inline void checkIndex(const char *what, std::size_t index, std::size_t size,
+                       const FieldName &field) {
 #ifdef SNN_IPU_SHIM_CHECKED
   if (index >= size)
-    outOfBounds(what, index, size);
+    outOfBounds(what, index, size, field);
 #else
   (void)what;
   (void)index;
   (void)size;
+  (void)field;
 #endif
 }
 
@@ -119,10 +175,10 @@ template <typename Row, VectorLayout Layout> class RowSet;
 // ---------------------------------------------------------------- 1-D fields
 
 template <typename T, VectorLayout L, unsigned A, bool I>
-class Input<Vector<T, L, A, I>> {
+class Input<Vector<T, L, A, I>> : detail::FieldName {
 public:
   const T &operator[](std::size_t i) const {
-    detail::checkIndex("Input", i, size_);
+    detail::checkIndex("Input", i, size_, *this);
     return data_[i];
   }
   std::size_t size() const {
@@ -139,10 +195,10 @@ private:
 };
 
 template <typename T, VectorLayout L, unsigned A, bool I>
-class Output<Vector<T, L, A, I>> {
+class Output<Vector<T, L, A, I>> : detail::FieldName {
 public:
   detail::WriteOnlyRef<T> operator[](std::size_t i) const {
-    detail::checkIndex("Output", i, size_);
+    detail::checkIndex("Output", i, size_, *this);
     return detail::WriteOnlyRef<T>(data_ + i);
   }
   std::size_t size() const {
@@ -163,10 +219,10 @@ private:
 };
 
 template <typename T, VectorLayout L, unsigned A, bool I>
-class InOut<Vector<T, L, A, I>> {
+class InOut<Vector<T, L, A, I>> : detail::FieldName {
 public:
   T &operator[](std::size_t i) const {
-    detail::checkIndex("InOut", i, size_);
+    detail::checkIndex("InOut", i, size_, *this);
     return data_[i];
   }
   std::size_t size() const {
@@ -176,6 +232,7 @@ public:
 
 private:
   friend struct host::Connector<InOut>;
+  friend struct host::FieldAccess;
   template <typename, VectorLayout> friend class detail::RowSet;
   T *data_ = nullptr;
   std::size_t size_ = 0;
@@ -208,11 +265,12 @@ namespace detail {
 // connects the same row to every edge (used for an absent upstream gradient,
 // which the runner connects to one row of zeros). A vertex reads a row once
 // per step and chunk, so the choice costs nothing in its inner loops.
-template <typename Row, VectorLayout Layout> class RowSet {
+template <typename Row, VectorLayout Layout> class RowSet : FieldName {
 public:
   Row operator[](std::size_t r) const {
-    checkIndex("Vector of fields (row)", r, rows_);
+    checkIndex("Vector of fields (row)", r, rows_, *this);
     Row row;
+    row.nameField(fieldName(), r);
     if (edges_ != nullptr) {
       row.data_ = edges_[r].data;
       row.size_ = edges_[r].size;
@@ -231,6 +289,7 @@ public:
 
 private:
   template <typename> friend struct host::Connector;
+  friend struct host::FieldAccess;
   const host::RowEdge<typename RowTraits<Row>::Pointer> *edges_ = nullptr;
   typename RowTraits<Row>::Pointer base_ = nullptr;
   std::ptrdiff_t rowStride_ = 0;
@@ -312,11 +371,20 @@ struct Connector<Vector<Row, L, A, I>> {
 };
 
 // Host-only access to a row's storage, for the shim's runAsState and
-// storeRun overloads (detail/HostRuns.hpp).
+// storeRun overloads (detail/HostRuns.hpp), and to a field's name.
 struct FieldAccess {
   template <typename Field> static auto data(const Field &row) { return row.data_; }
   template <typename Field> static std::size_t size(const Field &row) {
     return row.size_;
+  }
+  template <typename Field>
+  static const detail::FieldName &name(const Field &field) {
+    return field;
+  }
+  // Names a 1-D or 2-D field for the checked build's messages; `name` must
+  // outlive the field.
+  template <typename Field> static void setName(Field &field, const char *name) {
+    static_cast<detail::FieldName &>(field).nameField(name);
   }
   template <typename T, VectorLayout L, unsigned A, bool I>
   static bool streaming(const Output<Vector<T, L, A, I>> &row) {

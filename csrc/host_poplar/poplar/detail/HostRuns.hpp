@@ -112,7 +112,7 @@ inline const S *runAsState(const Input<Vector<S, L, A, I>> &row,
                            std::size_t first, unsigned count, S *) {
   if (count > 0)
     detail::checkIndex("Input (runAsState)", first + count - 1,
-                       host::FieldAccess::size(row));
+                       host::FieldAccess::size(row), host::FieldAccess::name(row));
   return host::FieldAccess::data(row) + first;
 }
 
@@ -124,7 +124,7 @@ inline const S *runAsState(const Input<Vector<half, L, A, I>> &row,
   if (count == 0)
     return buffer;
   detail::checkIndex("Input (runAsState)", first + count - 1,
-                     host::FieldAccess::size(row));
+                     host::FieldAccess::size(row), host::FieldAccess::name(row));
   detail::halfToFloat(host::FieldAccess::data(row) + first, buffer, count);
   return buffer;
 }
@@ -137,7 +137,7 @@ inline void storeRun(const Output<Vector<T, L, A, I>> &row, std::size_t first,
   if (count == 0)
     return;
   detail::checkIndex("Output (storeRun)", first + count - 1,
-                     host::FieldAccess::size(row));
+                     host::FieldAccess::size(row), host::FieldAccess::name(row));
   T *out = host::FieldAccess::data(row) + first;
 #ifdef SNN_IPU_HOST_STREAMING
   if (host::FieldAccess::streaming(row)) {
