@@ -8,11 +8,25 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "LifMath.hpp"
+#include <poplar/Vertex.hpp>
+
+#include "LifTypes.hpp"
 #include "Variant.hpp"
 
 namespace snn_ipu {
 SNN_IPU_VARIANT_BEGIN
+
+// Most neurons a worker carries across all time steps at once: the host's
+// long runs only where the vertices run on the host shim (its Vertex.hpp
+// defines SNN_IPU_HOST_SHIM), the IPU's register chunk wherever popc
+// compiles them, for the IPU and for its cpu target (the IPU Model, which
+// does not define __IPU__ but gives workers the IPU's small stacks).
+#if defined(SNN_IPU_HOST_SHIM) && !defined(__IPU__)
+template <typename StateT>
+constexpr unsigned kMaxChunkNeurons = kHostChunkNeurons<StateT>;
+#else
+template <typename StateT> constexpr unsigned kMaxChunkNeurons = kIpuChunkNeurons;
+#endif
 
 // A parameter of a chunk's neurons. When every parameter field holds one
 // value (snnTorch's default: a scalar beta, threshold and graded factor), the
