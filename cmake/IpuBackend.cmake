@@ -10,6 +10,9 @@
 
 set(SNN_IPU_POPC_TARGETS "ipu2,ipu21,cpu" CACHE STRING
     "popc targets of the codelets (comma-separated)")
+# No -ffp-contract=off here: the codelet sources turn contraction off
+# themselves (#pragma clang fp contract(off), popc being clang), as the host
+# build's flag does, so that no flag popc might not forward is needed.
 set(SNN_IPU_POPC_FLAGS "-O3;-DNDEBUG" CACHE STRING
     "popc flags for the codelets (a CMake list)")
 
