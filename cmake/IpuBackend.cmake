@@ -3,7 +3,7 @@
 #   snn_ipu_codelets.gp   the codelets in csrc/codelets compiled by popc for
 #                         SNN_IPU_POPC_TARGETS (ipu2 = GC200, ipu21 = Bow,
 #                         cpu = the IPUModel PopTorch's tests use)
-#   libsnn_ipu_popart.so  the PopART custom op, grad op and Opx
+#   libsnn_ipu_popart.so  the PopART neuron op, grad op and their Opxs
 # Both go next to the host module, into the snn_ipu package (setup.py points
 # CMAKE_LIBRARY_OUTPUT_DIRECTORY there); libsnn_ipu_popart.so finds the .gp
 # in its own folder.
@@ -36,15 +36,18 @@ add_custom_command(
           --target ${SNN_IPU_POPC_TARGETS}
           ${snn_ipu_codelet_sources} -o ${snn_ipu_gp}
   DEPENDS ${snn_ipu_codelet_sources} ${snn_ipu_codelet_headers}
-  COMMENT "popc: LIF codelets for ${SNN_IPU_POPC_TARGETS}"
+  COMMENT "popc: neuron codelets for ${SNN_IPU_POPC_TARGETS}"
   VERBATIM)
 add_custom_target(snn_ipu_codelets ALL DEPENDS ${snn_ipu_gp})
 
 # ------------------------------------------------------- PopART custom op
 add_library(snn_ipu_popart SHARED
-  csrc/ops/ipu/LifOp.cpp
-  csrc/ops/ipu/LifOpx.cpp
-  csrc/ops/ipu/LifCodelets.cpp
+  csrc/ops/ipu/NeuronAttributes.cpp
+  csrc/ops/ipu/NeuronOp.cpp
+  csrc/ops/ipu/NeuronOpx.cpp
+  csrc/ops/ipu/NeuronGradOpx.cpp
+  csrc/ops/ipu/NeuronLayer.cpp
+  csrc/ops/ipu/NeuronCodelets.cpp
   csrc/ops/ipu/PlanLayout.cpp
   csrc/ops/plan/ElementType.cpp
   csrc/ops/plan/LifPlan.cpp
