@@ -1,5 +1,5 @@
-# The IPU backend, included by CMakeLists.txt once popc and the poplar and
-# popart CMake packages are found:
+# The IPU backend, included by CMakeLists.txt once popc and the poplar,
+# poplibs and popart CMake packages are found:
 #   snn_ipu_codelets.gp   the codelets in csrc/codelets compiled by popc for
 #                         SNN_IPU_POPC_TARGETS (ipu2 = GC200, ipu21 = Bow,
 #                         cpu = the IPUModel PopTorch's tests use)
@@ -53,9 +53,9 @@ add_library(snn_ipu_popart SHARED
   csrc/ops/plan/LifPlan.cpp
   csrc/ops/plan/LifCycles.cpp)
 # Project headers by their path from csrc/, as in the host build; no host shim
-# here (the SDK's poplar headers).
+# here (the SDK's poplar headers). popart-only brings its public compile
+# definitions (ONNX_NAMESPACE among them); popops and poputil are poplibs'.
 target_include_directories(snn_ipu_popart PRIVATE csrc)
-target_compile_definitions(snn_ipu_popart PRIVATE ONNX_NAMESPACE=onnx)
 target_compile_options(snn_ipu_popart PRIVATE -Wall -Wextra)
 target_link_libraries(snn_ipu_popart PRIVATE popart-only poplar popops poputil
                       ${CMAKE_DL_LIBS})
