@@ -35,13 +35,8 @@ poplar::Tensor reduceToParam(poplar::Graph &graph, const poplar::Tensor &partial
 
 } // namespace
 
-NeuronGradOpx::NeuronGradOpx(popart::Op *op, popart::popx::Devicex *devicex)
-    : popart::popx::Opx(op, devicex) {
-  verifyOp<NeuronGradOp>(op, neuronGradOpId());
-}
-
 void NeuronGradOpx::grow(poplar::program::Sequence &prog) const {
-  const NeuronAttributes &a = getOp<NeuronGradOp>().attributes();
+  const NeuronAttributes &a = attributes();
   const NeuronSignature sig = a.signature();
   const ModelShape shape = modelShape(a.model);
   poplar::Graph &graph = this->graph();

@@ -18,13 +18,8 @@
 namespace snn_ipu {
 namespace ipu {
 
-NeuronOpx::NeuronOpx(popart::Op *op, popart::popx::Devicex *devicex)
-    : popart::popx::Opx(op, devicex) {
-  verifyOp<NeuronOp>(op, neuronOpId());
-}
-
 void NeuronOpx::grow(poplar::program::Sequence &prog) const {
-  const NeuronAttributes &a = getOp<NeuronOp>().attributes();
+  const NeuronAttributes &a = attributes();
   const NeuronSignature sig = a.signature();
   poplar::Graph &graph = this->graph();
   const poplar::Type type = getInTensor(sig.current()).elementType();
