@@ -176,7 +176,8 @@ def _check_call(call, cpp, model, record, expected, x):
             continue
         assert tensor.dtype == torch.float32, name
         value = torch.as_tensor(expected[name], dtype=torch.float32)
-        assert tensor.shape == ((n,) if name.endswith("_init") or value.numel() > 1 else (1,)), name
+        per_neuron = name.endswith("_init") or value.numel() > 1
+        assert tensor.shape == ((n,) if per_neuron else (1,)), name
         torch.testing.assert_close(tensor, value.expand(tensor.shape), msg=name)
     assert len(call["examples"]) == len(sig["outputs"])
     for example, name in zip(call["examples"], sig["outputs"]):

@@ -52,8 +52,10 @@ void NeuronGradOpx::grow(poplar::program::Sequence &prog) const {
   addNeuronCodelets(graph);
 
   const PlanLayout layout(graph, plan, prog, getDebugNameAndId("layout"));
-  const NeuronLayer layer = placeNeuronLayer(
-      layout, a.model, [&](int input) { return getInTensor(sig.forwardInput(input)); });
+  const NeuronLayer layer =
+      placeNeuronLayer(layout, a.model, [&](int input) {
+        return getInTensor(sig.forwardInput(input));
+      });
 
   // The upstream gradients that PopART passes, in the plan's layout; the
   // vertex reads zeros for the others (and for every record without
@@ -99,12 +101,18 @@ void NeuronGradOpx::grow(poplar::program::Sequence &prog) const {
   for (std::uint64_t tile = 0; tile < plan.tilesUsed; ++tile) {
     poplar::VertexRef v = graph.addVertex(cs, vertex);
     connectNeuronLayer(graph, v, layout, layer, tile);
-    graph.connect(v["gradSpikes"], layout.stackedEdges({gradSpikes}, zeroRows, tile, T));
-    graph.connect(v["gradRecords"], layout.stackedEdges(gradRecords, zeroRows, tile, T));
-    graph.connect(v["gradStateFinal"], layout.neuronEdges(gradFinals, zeroStates, tile));
-    graph.connect(v["gradCurrent"], layout.stepEdges(gradCurrent, tile, currentRows));
-    graph.connect(v["gradStateInit"], layout.neuronEdges(gradInit, poplar::Tensor(), tile));
-    graph.connect(v["gradParams"], layout.neuronEdges(gradParams, poplar::Tensor(), tile));
+    graph.connect(v["gradSpikes"],
+                  layout.stackedEdges({gradSpikes}, zeroRows, tile, T));
+    graph.connect(v["gradRecords"],
+                  layout.stackedEdges(gradRecords, zeroRows, tile, T));
+    graph.connect(v["gradStateFinal"],
+                  layout.neuronEdges(gradFinals, zeroStates, tile));
+    graph.connect(v["gradCurrent"],
+                  layout.stepEdges(gradCurrent, tile, currentRows));
+    graph.connect(v["gradStateInit"],
+                  layout.neuronEdges(gradInit, poplar::Tensor(), tile));
+    graph.connect(v["gradParams"],
+                  layout.neuronEdges(gradParams, poplar::Tensor(), tile));
     graph.connect(v["scratch"], layout.rowOf(scratch, tile));
     graph.setInitialValue(v["constantCurrent"], constantCurrent ? 1u : 0u);
     // The grad op always produces the parameters' gradients.
@@ -121,9 +129,11 @@ void NeuronGradOpx::grow(poplar::program::Sequence &prog) const {
     setOutTensor(sig.gradOfInput(sig.stateInit(k)), *gradInit[k]);
   for (unsigned i = 0; i < sig.params; ++i) {
     const int input = sig.param(i);
-    setOutTensor(sig.gradOfInput(input), reduceToParam(graph, *gradParams[i],
-                                      inInfo(sig.forwardInput(input)).nelms(), prog,
-                                      debugContext("grad_" + neuronInputName(a.model, input))));
+    const std::string name = "grad_" + neuronInputName(a.model, input);
+    setOutTensor(sig.gradOfInput(input),
+                 reduceToParam(graph, *gradParams[i],
+                               inInfo(sig.forwardInput(input)).nelms(), prog,
+                               debugContext(name)));
   }
 }
 

@@ -105,14 +105,15 @@ void NeuronOp::setup() {
   for (int index = sig.stateInit(0); index < sig.numInputs(); ++index) {
     const popart::TensorInfo &info = inInfo(index);
     if (info.dataType() != popart::DataType::FLOAT)
-      throw popart::error("{}: input {} must be float32", op, neuronInputName(a.model, index));
+      throw popart::error("{}: input {} must be float32", op,
+                          neuronInputName(a.model, index));
     const bool isParam = index >= sig.param(0);
     const bool perNeuron = info.rank() == 1 && info.dim(0) == n;
     const bool shared = info.rank() == 1 && info.nelms() == 1;
     if (!perNeuron && !(shared && isParam))
       throw popart::error("{}: input {} must have shape [{}]{}, got {}", op,
-                          neuronInputName(a.model, index), n, isParam ? " or [1]" : "",
-                          shapeText(info.shape()));
+                          neuronInputName(a.model, index), n,
+                          isParam ? " or [1]" : "", shapeText(info.shape()));
   }
 
   const popart::Shape layer = {a.numSteps, n};
