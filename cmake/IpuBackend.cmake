@@ -1,15 +1,18 @@
-# The IPU backend, included by CMakeLists.txt once popc and the poplar and
-# popart CMake packages are found:
+# The IPU backend, included by CMakeLists.txt once popc and the poplar,
+# poplibs and popart CMake packages are found:
 #   snn_ipu_codelets.gp   the codelets in csrc/codelets compiled by popc for
 #                         SNN_IPU_POPC_TARGETS (ipu2 = GC200, ipu21 = Bow,
 #                         cpu = the IPUModel PopTorch's tests use)
-#   libsnn_ipu_popart.so  the PopART custom op, grad op and Opx
+#   libsnn_ipu_popart.so  the PopART neuron op, grad op and their Opxs
 # Both go next to the host module, into the snn_ipu package (setup.py points
 # CMAKE_LIBRARY_OUTPUT_DIRECTORY there); libsnn_ipu_popart.so finds the .gp
 # in its own folder.
 
 set(SNN_IPU_POPC_TARGETS "ipu2,ipu21,cpu" CACHE STRING
     "popc targets of the codelets (comma-separated)")
+# No -ffp-contract=off here: the codelet sources turn contraction off
+# themselves (#pragma clang fp contract(off), popc being clang), as the host
+# build's flag does, so that no flag popc might not forward is needed.
 set(SNN_IPU_POPC_FLAGS "-O3;-DNDEBUG" CACHE STRING
     "popc flags for the codelets (a CMake list)")
 
@@ -33,23 +36,26 @@ add_custom_command(
           --target ${SNN_IPU_POPC_TARGETS}
           ${snn_ipu_codelet_sources} -o ${snn_ipu_gp}
   DEPENDS ${snn_ipu_codelet_sources} ${snn_ipu_codelet_headers}
-  COMMENT "popc: LIF codelets for ${SNN_IPU_POPC_TARGETS}"
+  COMMENT "popc: neuron codelets for ${SNN_IPU_POPC_TARGETS}"
   VERBATIM)
 add_custom_target(snn_ipu_codelets ALL DEPENDS ${snn_ipu_gp})
 
 # ------------------------------------------------------- PopART custom op
 add_library(snn_ipu_popart SHARED
-  csrc/ops/ipu/LifOp.cpp
-  csrc/ops/ipu/LifOpx.cpp
-  csrc/ops/ipu/LifCodelets.cpp
+  csrc/ops/ipu/NeuronAttributes.cpp
+  csrc/ops/ipu/NeuronOp.cpp
+  csrc/ops/ipu/NeuronOpx.cpp
+  csrc/ops/ipu/NeuronGradOpx.cpp
+  csrc/ops/ipu/NeuronLayer.cpp
+  csrc/ops/ipu/NeuronCodelets.cpp
   csrc/ops/ipu/PlanLayout.cpp
   csrc/ops/plan/ElementType.cpp
   csrc/ops/plan/LifPlan.cpp
   csrc/ops/plan/LifCycles.cpp)
 # Project headers by their path from csrc/, as in the host build; no host shim
-# here (the SDK's poplar headers).
+# here (the SDK's poplar headers). popart-only brings its public compile
+# definitions (ONNX_NAMESPACE among them); popops and poputil are poplibs'.
 target_include_directories(snn_ipu_popart PRIVATE csrc)
-target_compile_definitions(snn_ipu_popart PRIVATE ONNX_NAMESPACE=onnx)
 target_compile_options(snn_ipu_popart PRIVATE -Wall -Wextra)
 target_link_libraries(snn_ipu_popart PRIVATE popart-only poplar popops poputil
                       ${CMAKE_DL_LIBS})

@@ -8,11 +8,25 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "LifMath.hpp"
+#include <poplar/Vertex.hpp>
+
+#include "LifTypes.hpp"
 #include "Variant.hpp"
 
 namespace snn_ipu {
 SNN_IPU_VARIANT_BEGIN
+
+// Most neurons a worker carries across all time steps at once: the host's
+// long runs only where the vertices run on the host shim (its Vertex.hpp
+// defines SNN_IPU_HOST_SHIM), the IPU's register chunk wherever popc
+// compiles them, for the IPU and for its cpu target (the IPU Model, which
+// does not define __IPU__ but gives workers the IPU's small stacks).
+#if defined(SNN_IPU_HOST_SHIM) && !defined(__IPU__)
+template <typename StateT>
+constexpr unsigned kMaxChunkNeurons = kHostChunkNeurons<StateT>;
+#else
+template <typename StateT> constexpr unsigned kMaxChunkNeurons = kIpuChunkNeurons;
+#endif
 
 // A parameter of a chunk's neurons. When every parameter field holds one
 // value (snnTorch's default: a scalar beta, threshold and graded factor), the
@@ -177,14 +191,27 @@ inline void forEachLine(unsigned count, const Touch &touch, const Body &body) {
 }
 
 // Writes `count` values, converted to the output's element type FPType, to
-// row[first ...]. A plain loop (what popc compiles); the host shim overloads
-// it for its Output rows, which may write with non-temporal stores.
+// row[first ...]. A plain loop, what popc compiles: the row is taken as it
+// comes (a reference to the field's row, or a row returned by value) and
+// written through a non-const name, so that the code does not depend on
+// whether Poplar's Output rows can be written through a const one. On the
+// host every row is the shim's, which its own overload writes (with
+// non-temporal stores where the runner asks); this template is then a
+// deleted declaration of the same form as that overload, so that the shim's
+// is chosen as it is more specialised, and a row it would not take fails to
+// compile.
+#ifdef SNN_IPU_HOST_SHIM
 template <typename FPType, typename Row, typename S>
-inline void storeRun(const Row &row, std::size_t first, const S *values,
+void storeRun(const Row &row, std::size_t first, const S *values,
+              unsigned count) = delete;
+#else
+template <typename FPType, typename Row, typename S>
+inline void storeRun(Row &&row, std::size_t first, const S *values,
                      unsigned count) {
   for (unsigned v = 0; v < count; ++v)
     row[first + v] = FPType(values[v]);
 }
+#endif
 
 // The vertex's chunkNeurons, kept within the chunk arrays whatever the field
 // holds.

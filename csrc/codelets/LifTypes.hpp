@@ -29,9 +29,17 @@ constexpr unsigned kNumSurrogates = 8;
 constexpr unsigned kSurrogateAny = kNumSurrogates;
 
 // Neurons a worker carries across all time steps at once on the IPU, where a
-// chunk's state stays in registers (kMaxChunkNeurons under __IPU__, and the
+// chunk's state stays in registers (kMaxChunkNeurons under popc, and the
 // plan's chunk for an IPU target).
 constexpr unsigned kIpuChunkNeurons = 2;
+
+// The same on the host: a run of each row of up to 4 KiB of state
+// (benchmarks/RESULTS.md, "Tuning constants"), whose state, parameters and
+// step results stay in L1 across all steps, and the backward's recomputed
+// states in L2 (the host runner narrows chunks for long T). kMaxChunkNeurons
+// where the vertices run on the host shim.
+template <typename StateT>
+constexpr unsigned kHostChunkNeurons = 4096 / sizeof(StateT);
 
 // The neuron state is carried in float32 for half and float elements (and in
 // double for the host's double instantiation, which exists for gradcheck).

@@ -1,5 +1,12 @@
 // The NeuronBackward vertices popc compiles: every model, reset mode,
 // reset_delay and surrogate, for float and half (NeuronBackward.hpp).
+// No multiply-add contraction, as the host build's -ffp-contract=off: popc
+// is clang, which contracts a*b + c within an expression by default, and the
+// results must be snnTorch's separate multiply and add. The pragma precedes
+// the vertex code it applies to.
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
 #include "NeuronBackward.hpp"
 
 namespace snn_ipu {

@@ -10,13 +10,12 @@ popc's ``<ipu_vector_math>``.
 The negative tests prove the checks can fail: snippets that break a rule must
 not compile.
 """
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from support.compiler import find_cxx
 from support.paths import CSRC, IPU_STUB
 
 CODELETS = CSRC / "codelets"
@@ -26,14 +25,7 @@ STRICT_FLAGS = ["-std=c++17", "-fsyntax-only", "-Wall", "-Wextra", "-Wdouble-pro
                 "-Werror", "-ffp-contract=off"]
 
 
-def _compiler():
-    for name in (os.environ.get("CXX"), "c++", "g++", "clang++"):
-        if name and shutil.which(name):
-            return shutil.which(name)
-    return None
-
-
-CXX = _compiler()
+CXX = find_cxx()
 pytestmark = [
     pytest.mark.skipif(CXX is None, reason="no C++ compiler found (set CXX)"),
     pytest.mark.skipif(not CODELETS.is_dir(),
@@ -61,6 +53,31 @@ def test_codelet_compiles_strictly(source, target):
 def test_there_are_codelets_to_check():
     names = {p.name for p in _codelet_sources()}
     assert {"NeuronForward.cpp", "NeuronBackward.cpp"} <= names
+
+
+_CHUNK = """
+#include "LifFields.hpp"
+static_assert(snn_ipu::kMaxChunkNeurons<float> == {expected}, "kMaxChunkNeurons");
+"""
+
+
+@pytest.mark.parametrize("vertex_header,expected", [
+    ("shim", "snn_ipu::kHostChunkNeurons<float>"),
+    ("popc", "snn_ipu::kIpuChunkNeurons"),
+])
+def test_host_sized_chunks_only_on_the_host_shim(tmp_path, vertex_header, expected):
+    # popc's cpu target (the IPU Model) does not define __IPU__; without the
+    # shim's Vertex.hpp (here an empty stand-in for the SDK's) the vertices
+    # walk the IPU's register chunks, which fit a worker's stack.
+    (tmp_path / "chunk.cpp").write_text(_CHUNK.format(expected=expected))
+    include = []
+    if vertex_header == "popc":
+        (tmp_path / "poplar").mkdir()
+        (tmp_path / "poplar" / "Vertex.hpp").write_text("#pragma once\n")
+        include = [f"-I{tmp_path}"]
+    cmd = [CXX, *STRICT_FLAGS, *include, f"-I{SHIM}", f"-I{CODELETS}", str(tmp_path / "chunk.cpp")]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
 
 
 _VERTEX = """

@@ -1,6 +1,7 @@
 """The IPU backend under PopTorch's IPU model: the PopART custom op built from
 csrc/ops/ipu with the popc-compiled codelets must give the host backend's
-forward results and gradients, and a 2-layer network must train with it under
+forward results and gradients, for every neuron model, with and without
+record_states, and a 2-layer network must train with it under
 poptorch.trainingModel.
 
 These need the Poplar SDK (PopTorch, PopART, popc) and a build of snn_ipu made
@@ -104,6 +105,89 @@ def test_gradients_equal_host(surrogate, reset, delay):
         ipu_grad = before - getattr(model, name).detach()
         torch.testing.assert_close(ipu_grad, getattr(host, name).grad, rtol=1e-4, atol=1e-5,
                                    msg=lambda m, name=name: f"gradient of {name}: {m}")
+
+
+# Every model's layer on [T, N] = [10, 29] inputs (the current first, then its
+# parameters and initial states, a per-neuron tensor among them so that
+# their order matters), and the keyword that selects spikes-only.
+def _layer_inputs(model):
+    torch.manual_seed(1)
+    T, N = 10, 29
+    current = torch.randn(T, N)
+    if model == "leaky":
+        return ops.lif, (current, torch.rand(N), torch.tensor(0.7), torch.rand(N) * 0.2), \
+            "record_mem"
+    if model == "synaptic":
+        return ops.synaptic, (current, torch.tensor(0.8), torch.rand(N) * 0.9, torch.tensor(0.7),
+                              torch.rand(N) * 0.1, torch.rand(N) * 0.2), "record_state"
+    if model == "alpha":
+        return ops.alpha, (current, torch.tensor(0.9), torch.rand(N) * 0.5, torch.tensor(0.6),
+                           torch.rand(N) * 0.1, -torch.rand(N) * 0.1, torch.rand(N) * 0.2), \
+            "record_state"
+    return ops.lapicque, (current, torch.rand(N) + 1, torch.tensor(0.8), torch.tensor(0.5),
+                          torch.tensor(0.6), torch.rand(N) * 0.2), "record_state"
+
+
+class _Layer(torch.nn.Module):
+    def __init__(self, layer, **kwargs):
+        super().__init__()
+        self.layer, self.kwargs = layer, kwargs
+
+    def forward(self, *inputs):
+        return self.layer(*inputs, **self.kwargs)
+
+
+@pytest.mark.parametrize("record", [True, False], ids=["record_states", "spikes_only"])
+@pytest.mark.parametrize("model", ["leaky", "synaptic", "alpha", "lapicque"])
+def test_every_model_forward_equals_host(model, record):
+    layer, inputs, record_name = _layer_inputs(model)
+    kwargs = {record_name: record}
+    ipu = poptorch.inferenceModel(_Layer(layer, **kwargs), options=_ipu_model_options())
+    outputs = ipu(*inputs)
+    ipu.destroy()
+    expected = layer(*inputs, **kwargs)
+    assert len(outputs) == len(expected)
+    torch.testing.assert_close(outputs[0], expected[0], rtol=0, atol=0)
+    for got, want in zip(outputs[1:], expected[1:]):
+        torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+
+
+class _LayerLoss(torch.nn.Module):
+    """A loss on every output of one layer whose inputs are parameters, so
+    that one SGD step with lr = 1 reveals their gradients."""
+
+    def __init__(self, layer, inputs, **kwargs):
+        super().__init__()
+        self.layer, self.kwargs = layer, kwargs
+        self.inputs = torch.nn.ParameterList([torch.nn.Parameter(t.clone()) for t in inputs])
+
+    def forward(self, *weights):
+        outputs = self.layer(*self.inputs, **self.kwargs)
+        loss = sum((out * w).sum() for out, w in zip(outputs, weights))
+        return poptorch.identity_loss(loss, reduction="none") if poptorch.isRunningOnIpu() else loss
+
+
+@pytest.mark.parametrize("record", [True, False], ids=["record_states", "spikes_only"])
+@pytest.mark.parametrize("model", ["leaky", "synaptic", "alpha", "lapicque"])
+def test_every_model_gradients_equal_host(model, record):
+    layer, inputs, record_name = _layer_inputs(model)
+    kwargs = {record_name: record}
+    shapes = [o.shape for o in layer(*inputs, **kwargs)]
+    weights = [torch.randn(shape) * (1.0 if i == 0 else 0.1) for i, shape in enumerate(shapes)]
+
+    host = _LayerLoss(layer, inputs, **kwargs)
+    host(*weights).backward()
+
+    ipu_model = _LayerLoss(layer, inputs, **kwargs)
+    optimizer = poptorch.optim.SGD(ipu_model.parameters(), lr=1.0, momentum=0.0)
+    training = poptorch.trainingModel(ipu_model, options=_ipu_model_options(), optimizer=optimizer)
+    training(*weights)
+    training.copyWeightsToHost()
+    training.destroy()
+    for index, (before, after, reference) in enumerate(zip(inputs, ipu_model.inputs, host.inputs)):
+        expected = reference.grad if reference.grad is not None else torch.zeros_like(before)
+        torch.testing.assert_close(before - after.detach(), expected, rtol=1e-4, atol=1e-5,
+                                   msg=lambda m, i=index: f"gradient of input {i}: {m}")
 
 
 class _TwoLayers(torch.nn.Module):

@@ -32,6 +32,10 @@
 #include "executor/FieldIndexError.hpp"
 #endif
 
+// The codelets compiled against this shim run on the host: they may walk
+// their blocks in host-sized chunks (kMaxChunkNeurons in LifFields.hpp).
+#define SNN_IPU_HOST_SHIM 1
+
 // A host build that compiles the vertices more than once defines
 // SNN_IPU_VARIANT per translation unit (see csrc/codelets/Variant.hpp): the
 // shim, whose fields the vertices are made of, goes into the same inline

@@ -112,7 +112,7 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
                         x.plan.config.workersPerTile, kWorkerGrain<FP>);
         ThroughLinearBuffers &buffers = ThroughLinearBuffers::ofThisThread();
         buffers.upstream.resize(x.a.numSteps * x.block);
-        buffers.scratch.resize(detail::vertexScratchElements(x.plan, ResetDelay));
+        buffers.scratch.resize(vertexScratchElements(x.plan, ResetDelay));
         if (x.debug) {
           // As runBackward's scratch: NaN, so that a read before the write
           // (of the scratch, or of an upstream gradient not yet formed)

@@ -147,14 +147,6 @@ private:
   std::vector<S *> gradInit_; // the caller's, or parts of unwanted_
 };
 
-// The scratch one backward vertex indexes: the plan's (workers x T steps x
-// one chunk x the model's most planes, what the IPU allocates for either
-// reset_delay), cut to the planes this reset_delay keeps.
-inline std::uint64_t vertexScratchElements(const LifPlan &plan, bool resetDelay) {
-  return plan.backwardScratchElements / maxSavedPlanes(plan.model) *
-         savedPlanes(plan.model, resetDelay);
-}
-
 template <unsigned M, typename FP, unsigned ResetMode, bool ResetDelay,
           unsigned Surrogate>
 void runBackward(const NeuronBackwardArgs &a, const NeuronOptions &o,

@@ -12,6 +12,11 @@
 
 namespace snn_ipu {
 
+// The vertices' chunk arrays hold the chunks hostPlan asks for.
+static_assert(kMaxChunkNeurons<float> == kHostChunkNeurons<float> &&
+                  kMaxChunkNeurons<double> == kHostChunkNeurons<double>,
+              "the host shim build walks host-sized chunks");
+
 namespace {
 
 // One vertex's edge tables (the vertex points into them while it runs).

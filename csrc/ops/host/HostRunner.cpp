@@ -10,7 +10,7 @@
 #include <random>
 #include <string>
 
-#include "codelets/LifMath.hpp"
+#include "codelets/LifTypes.hpp"
 #include "ops/runtime/Parallel.hpp"
 
 namespace snn_ipu {
@@ -28,7 +28,7 @@ constexpr std::uint64_t kMinHostChunkBytes = 64;
 unsigned hostChunkNeurons(unsigned model, std::uint64_t numSteps, ElementType type) {
   const std::uint64_t sb = stateBytes(type);
   const std::uint64_t maxChunk =
-      type == ElementType::Double ? kMaxChunkNeurons<double> : kMaxChunkNeurons<float>;
+      type == ElementType::Double ? kHostChunkNeurons<double> : kHostChunkNeurons<float>;
   const std::uint64_t line = kMinHostChunkBytes / sb;
   // The model's saved planes per neuron and step. numSteps * bytesPerNeuron
   // would wrap for T near 2^61 (and could divide by zero): past the budget

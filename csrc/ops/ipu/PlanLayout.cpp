@@ -11,22 +11,23 @@ ElementType elementTypeOf(const poplar::Type &type) {
     return ElementType::Half;
   if (type == poplar::FLOAT)
     return ElementType::Float;
-  throw popart::error("snn_ipu Lif: current must be float16 or float32, got {}",
+  throw popart::error("snn_ipu Neuron: current must be float16 or float32, got {}",
                       type.toString());
 }
 
-LifPlan planForGraph(const poplar::Graph &graph, std::uint64_t numSteps,
-                     std::uint64_t numNeurons, ElementType type) {
+LifPlan planForGraph(const poplar::Graph &graph, unsigned model,
+                     std::uint64_t numSteps, std::uint64_t numNeurons,
+                     ElementType type) {
   const poplar::Target &target = graph.getTarget();
   TileConfig config;
   config.numTiles = target.getNumTiles();
   config.workersPerTile = target.getNumWorkerContexts();
   config.bytesPerTile = target.getBytesPerTile();
-  config.chunkNeurons = kIpuChunkNeurons; // kMaxChunkNeurons under __IPU__
+  config.chunkNeurons = kIpuChunkNeurons; // the codelets' chunk under popc
   try {
-    return planLif(numSteps, numNeurons, type, config);
+    return planLif(model, numSteps, numNeurons, type, config);
   } catch (const PlanError &e) {
-    throw popart::error("snn_ipu Lif: {}", e.what());
+    throw popart::error("snn_ipu Neuron: {}", e.what());
   }
 }
 
@@ -122,16 +123,42 @@ std::vector<poplar::Tensor> PlanLayout::zeroEdges(const poplar::Tensor &zeros,
   return std::vector<poplar::Tensor>(static_cast<std::size_t>(steps), row);
 }
 
+std::vector<poplar::Tensor>
+PlanLayout::stackedEdges(const std::vector<MaybeTensor> &rows,
+                         const poplar::Tensor &zeros, std::uint64_t tile,
+                         std::uint64_t steps) const {
+  std::vector<poplar::Tensor> edges;
+  for (const MaybeTensor &tensor : rows) {
+    const std::vector<poplar::Tensor> part =
+        tensor ? stepEdges(*tensor, tile, steps) : zeroEdges(zeros, tile, steps);
+    edges.insert(edges.end(), part.begin(), part.end());
+  }
+  return edges;
+}
+
+std::vector<poplar::Tensor>
+PlanLayout::neuronEdges(const std::vector<MaybeTensor> &neurons,
+                        const poplar::Tensor &zeros, std::uint64_t tile) const {
+  std::vector<poplar::Tensor> edges;
+  for (const MaybeTensor &tensor : neurons)
+    edges.push_back(tensor ? columns(*tensor, tile)
+                           : zeroEdges(zeros, tile, 1).front());
+  return edges;
+}
+
+std::vector<poplar::Tensor>
+PlanLayout::paramEdges(const std::vector<TileParam> &params,
+                       std::uint64_t tile) const {
+  std::vector<poplar::Tensor> edges;
+  for (const TileParam &param : params)
+    edges.push_back(param.shared ? param.values.slice(tile, tile + 1)
+                                 : columns(param.values, tile));
+  return edges;
+}
+
 poplar::Tensor PlanLayout::columns(const poplar::Tensor &neurons,
                                    std::uint64_t tile) const {
   return neurons.slice(plan_.tileBegin(tile), plan_.tileEnd(tile));
-}
-
-poplar::Tensor PlanLayout::paramOf(const TileParam &param,
-                                   std::uint64_t tile) const {
-  if (param.shared)
-    return param.values.slice(tile, tile + 1);
-  return columns(param.values, tile);
 }
 
 poplar::Tensor PlanLayout::rowOf(const poplar::Tensor &perTile,
