@@ -1,8 +1,8 @@
 """Constants that both languages know: each has one source of truth, and the
 other side agrees with it.
 
-The ids and the thread limit are the C++ kernels' (csrc/codelets/LifTypes.hpp,
-csrc/ops/host/HostLif.hpp); the host module exports them and the Python side
+The ids, the thread limit and the neuron models' shapes are the C++ kernels'
+(csrc/codelets/LifTypes.hpp, csrc/ops/host/HostNeuron.hpp); the host module exports them and the Python side
 keeps its own copy for the paths that run without the host module (PopTorch
 tracing, the reference path, argument checks). The GC200 figures are the
 plan's defaults (csrc/ops/plan/LifPlan.hpp), which the plan command reads
@@ -42,3 +42,15 @@ def test_gc200_is_the_datasheet_and_the_plan_default():
     plan = _host.plan(25, 128_000)
     assert (plan.num_tiles, plan.workers_per_tile, plan.bytes_per_tile) == (
         1472, 6, 624 * 1024)
+
+
+def test_neuron_models_agree():
+    # The model table of the codelets (csrc/codelets/LifTypes.hpp's
+    # modelShape) against the Python side's (snn_ipu/_lif/models.py).
+    from snn_ipu._lif.models import MODELS
+    assert set(_host.MODELS) == set(MODELS)
+    for name, spec in MODELS.items():
+        shape = _host.MODELS[name]
+        assert shape == {"id": spec.id, "states": len(spec.states),
+                         "recorded": spec.recorded, "params": len(spec.params),
+                         "reset_delay": spec.reset_delay}, name
