@@ -149,6 +149,22 @@ def test_inhibition_runs_the_snntorch_step_loop_with_a_warning(name):
         assert torch.equal(a, r)
 
 
+@pytest.mark.parametrize("name", sorted(NEURONS))
+def test_state_quant_runs_the_snntorch_step_loop_with_a_warning(name):
+    from snntorch.functional import quant
+
+    ours_cls, theirs_cls, kwargs, states = NEURONS[name]
+    q = quant.state_quant(num_bits=4, uniform=True)
+    ours = ours_cls(state_quant=q, **kwargs)
+    theirs = theirs_cls(state_quant=q, **kwargs)
+    cur = _current(name, seed=6)
+    zeros = [torch.zeros(B, N)] * len(states)
+    with pytest.warns(snn_ipu.ReferencePathWarning, match="state_quant"):
+        out = ours.forward_sequence(cur, *zeros)
+    for a, r in zip(out, _step_loop(theirs, cur, zeros)):
+        assert torch.equal(a, r)
+
+
 def test_synaptic_exports_to_nir_as_snntorch_does():
     pytest.importorskip("nir", reason="NIR export needs the nir and nirtorch packages")
     pytest.importorskip("nirtorch", reason="NIR export needs the nir and nirtorch packages")
