@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 import torch
@@ -12,6 +13,11 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=300)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The graph backend (and the graph executor's test program) are built from
+# this checkout, even where the package the tests import was installed from it
+# into site-packages (as CI installs it).
+os.environ.setdefault("SNN_IPU_SOURCE_DIR", str(Path(__file__).resolve().parents[1]))
 
 
 def pytest_configure(config):
