@@ -61,6 +61,17 @@ def test_graph_layer_is_bitwise_the_host_backend(case):
     assert result.backward_report["computeSets"] >= 1
 
 
+@pytest.mark.parametrize("neurons", [1, 3, 5])
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_a_few_neurons_rows_of_odd_width(neurons, dtype):
+    # One neuron (or three halves) on one tile: its consecutive rows are one
+    # region of the tile's memory, and each row's edge must still be 8-byte
+    # aligned (PlanLayout pads the rows to the worker grain).
+    layer = LayerCase(model=SYNAPTIC, steps=5, neurons=neurons, dtype=dtype)
+    result = compare(layer)
+    assert result.equal, "\n".join(result.differences)
+
+
 def test_a_layer_over_every_tile():
     layer = LayerCase(model=LEAKY, steps=3, neurons=1472 * 8 - 6, shared_params=False)
     result = compare(layer)

@@ -47,8 +47,15 @@ void PlanLayout::mapColumns(const poplar::Tensor &t) const {
 
 poplar::Tensor PlanLayout::newRows(const poplar::Type &type, std::size_t rows,
                                    const std::string &name) const {
-  poplar::Tensor t = graph_.addVariable(
-      type, {rows, static_cast<std::size_t>(plan_.numNeurons)}, {dc_, name});
+  // Rows padded to the worker grain (8 bytes), the pad on the last tile: where
+  // one tile holds consecutive rows (a single-tile layer), each row's edge
+  // then starts 8-byte aligned, as the vertices' fields require.
+  const std::size_t n = static_cast<std::size_t>(plan_.numNeurons);
+  const std::size_t padded = (n + plan_.grain - 1) / plan_.grain * plan_.grain;
+  poplar::Tensor t = graph_.addVariable(type, {rows, padded}, {dc_, name});
+  if (padded != n)
+    graph_.setTileMapping(t.slice(n, padded, 1), plan_.tilesUsed - 1);
+  t = t.slice(0, n, 1);
   mapColumns(t);
   return t;
 }

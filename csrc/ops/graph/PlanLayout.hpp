@@ -54,7 +54,8 @@ public:
 
   const LifPlan &plan() const { return plan_; }
 
-  // A new [rows, N] (or [N]) tensor, columns mapped by the plan.
+  // A new [rows, N] (or [N]) tensor, columns mapped by the plan. Rows are
+  // views of a variable padded to the worker grain.
   poplar::Tensor newRows(const poplar::Type &type, std::size_t rows,
                          const std::string &name) const;
   poplar::Tensor newNeurons(const poplar::Type &type,
