@@ -7,8 +7,8 @@ Its library, libsnn_ipu_graph.so (a C interface, GraphBackend.h), is not
 part of the default build: it compiles every vertex instance a second time,
 bounds-checked, which would add minutes to every install. It is loaded from
 the package folder where the build put it (-DSNN_IPU_GRAPH_BACKEND=ON), else
-built on first use from the source checkout the package sits in (about a
-minute on two cores, once per state of the sources, cached in build/), else
+built on first use from the source checkout (about 200 s of CPU, once per
+state of the sources, cached in build/ with an object per source file), else
 refused with what to do."""
 from __future__ import annotations
 

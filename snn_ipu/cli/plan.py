@@ -140,7 +140,8 @@ def _graph_report(name: str, report: dict) -> list:
     largest = report["largestTileBytes"]
     return [
         f"  {name:<9} {report['tilesUsed']} tiles, {report['vertices']:,} vertices, "
-        f"{report['edges']:,} edges, {report['computeSets']} compute sets, "
+        f"{report['edges']:,} edges, {report['computeSets']} compute "
+        f"set{'' if report['computeSets'] == 1 else 's'}, "
         f"{report['copies']} copies ({report['copyBytes'] / 2**20:.2f} MiB, "
         f"{report['exchangeBytes'] / 2**20:.2f} MiB exchanged between tiles)",
         f"  {'':<9} most memory on one tile: {largest / 1024:.1f} KiB on tile "

@@ -99,3 +99,13 @@ def test_float64_is_refused_with_the_reason():
     from snn_ipu._backends.graph import GraphError
     with runtime.backend("graph"), pytest.raises(GraphError, match="float16 and float32"):
         ops.lif(torch.randn(3, 4, dtype=torch.float64), 0.9)
+
+
+def test_without_sources_or_a_built_library_the_first_call_says_how_to_get_it(
+        monkeypatch, tmp_path):
+    from snn_ipu._backends import graph
+    monkeypatch.setattr(graph, "_library", None)
+    monkeypatch.setattr(graph, "_PACKAGE", tmp_path)  # no libsnn_ipu_graph.so there
+    monkeypatch.setenv("SNN_IPU_SOURCE_DIR", str(tmp_path))  # no sources either
+    with pytest.raises(graph.GraphError, match="-DSNN_IPU_GRAPH_BACKEND=ON"):
+        graph.library()
