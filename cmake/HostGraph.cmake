@@ -30,6 +30,7 @@ set(SNN_IPU_HOST_GRAPH_SOURCES
   csrc/host_poplar/lib/popops/Reduce.cpp
   csrc/host_poplar/lib/popops/ReduceVertex.cpp
   csrc/host_poplar/lib/popops/codelets.cpp
+  csrc/host_poplar/lib/poputil/exceptions.cpp
 )
 set(SNN_IPU_HOST_GRAPH_DEFINITIONS
   SNN_IPU_VARIANT=graph SNN_IPU_SHIM_CHECKED SNN_IPU_SHIM_THROWS)
@@ -39,3 +40,49 @@ target_include_directories(snn_ipu_host_graph PUBLIC csrc/host_poplar)
 target_compile_definitions(snn_ipu_host_graph PRIVATE ${SNN_IPU_HOST_GRAPH_DEFINITIONS})
 target_compile_options(snn_ipu_host_graph PRIVATE -ffp-contract=off -Wall -Wextra)
 set_target_properties(snn_ipu_host_graph PROPERTIES POSITION_INDEPENDENT_CODE ON)
+
+# The "graph" backend of snn_ipu.runtime (libsnn_ipu_graph.so, a C interface
+# that snn_ipu/_backends/graph.py loads with ctypes): the graph construction
+# of csrc/ops/graph, the neuron vertices described to the executor, and the
+# executor above. Not part of the default build: its graph variant of every
+# vertex instance, bounds-checked, would add minutes to every install. It is
+# built on first use from a source checkout (snn_ipu/_backends/graph_build.py,
+# which reads these lists, at SNN_IPU_GRAPH_BACKEND_OPTIMIZATION), or here
+# with -DSNN_IPU_GRAPH_BACKEND=ON (then installed next to the host module).
+set(SNN_IPU_GRAPH_BACKEND_SOURCES
+  csrc/ops/plan/ElementType.cpp
+  csrc/ops/plan/LifPlan.cpp
+  csrc/ops/plan/LifCycles.cpp
+  csrc/ops/graph/NeuronGraph.cpp
+  csrc/ops/graph/NeuronLayer.cpp
+  csrc/ops/graph/NeuronVertices.cpp
+  csrc/ops/graph/PlanLayout.cpp
+  csrc/ops/graph/host/NeuronCodelets.cpp
+  csrc/ops/graph/host/Forward.cpp
+  csrc/ops/graph/host/BackwardLeaky.cpp
+  csrc/ops/graph/host/BackwardSynaptic.cpp
+  csrc/ops/graph/host/BackwardAlpha.cpp
+  csrc/ops/graph/host/BackwardLapicque.cpp
+  csrc/ops/graph/host/GraphBackend.cpp
+)
+set(SNN_IPU_GRAPH_BACKEND_OPTIMIZATION -O1)
+
+option(SNN_IPU_GRAPH_BACKEND
+  "Build libsnn_ipu_graph.so, the graph backend of snn_ipu.runtime, with the host module"
+  OFF)
+if(SNN_IPU_GRAPH_BACKEND)
+  set(snn_ipu_graph_all "")
+else()
+  set(snn_ipu_graph_all EXCLUDE_FROM_ALL)
+endif()
+add_library(snn_ipu_graph SHARED ${snn_ipu_graph_all}
+            ${SNN_IPU_HOST_GRAPH_SOURCES} ${SNN_IPU_GRAPH_BACKEND_SOURCES})
+target_include_directories(snn_ipu_graph PRIVATE csrc csrc/host_poplar)
+target_compile_definitions(snn_ipu_graph PRIVATE ${SNN_IPU_HOST_GRAPH_DEFINITIONS})
+target_compile_options(snn_ipu_graph PRIVATE ${SNN_IPU_GRAPH_BACKEND_OPTIMIZATION}
+                       -ffp-contract=off -Wall -Wextra)
+find_package(Threads REQUIRED)
+target_link_libraries(snn_ipu_graph PRIVATE Threads::Threads)
+if(SNN_IPU_GRAPH_BACKEND)
+  install(TARGETS snn_ipu_graph LIBRARY DESTINATION snn_ipu)
+endif()

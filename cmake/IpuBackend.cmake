@@ -46,9 +46,11 @@ add_library(snn_ipu_popart SHARED
   csrc/ops/ipu/NeuronOp.cpp
   csrc/ops/ipu/NeuronOpx.cpp
   csrc/ops/ipu/NeuronGradOpx.cpp
-  csrc/ops/ipu/NeuronLayer.cpp
   csrc/ops/ipu/NeuronCodelets.cpp
-  csrc/ops/ipu/PlanLayout.cpp
+  csrc/ops/graph/NeuronGraph.cpp
+  csrc/ops/graph/NeuronLayer.cpp
+  csrc/ops/graph/NeuronVertices.cpp
+  csrc/ops/graph/PlanLayout.cpp
   csrc/ops/plan/ElementType.cpp
   csrc/ops/plan/LifPlan.cpp
   csrc/ops/plan/LifCycles.cpp)

@@ -1,5 +1,5 @@
-"""Run-time settings of the host backend: thread count, debug mode and the
-output cache."""
+"""Run-time settings: which backend runs the kernels, and the host backend's
+thread count, debug mode and output cache."""
 from __future__ import annotations
 
 import contextlib
@@ -13,7 +13,7 @@ import torch
 from ._backends.host import host as _host
 from ._counts import as_int, check_num_threads
 
-__all__ = ["num_threads", "debug_enabled", "debug_mode", "set_debug", "next_debug_seed",
+__all__ = ["get_backend", "set_backend", "backend", "BACKENDS", "num_threads", "debug_enabled", "debug_mode", "set_debug", "next_debug_seed",
            "empty_cache", "set_cache_limit", "cache_stats", "threading_backend",
            "set_threading_backend"]
 
@@ -35,6 +35,66 @@ class _ThreadDebug(threading.local):
 
 _thread_debug = _ThreadDebug()
 _seeds = itertools.count(1)
+
+# ------------------------------------------------------------ backend
+
+#: "host": the host runner (the default). "graph": each kernel call builds
+#: the layer's Poplar graph with the graph functions the IPU's Opxs call, on a
+#: GC200-sized target, and runs it on the project's host executor of Poplar
+#: graphs (every vertex bounds-checked, in a shuffled order): slower, bitwise
+#: equal, for checking the IPU path without an IPU (snn_ipu/_backends/graph.py).
+BACKENDS = ("host", "graph")
+# The environment variable SNN_IPU_BACKEND sets the process-wide default (CI
+# runs part of the snnTorch oracle tests with SNN_IPU_BACKEND=graph).
+_backend = os.environ.get("SNN_IPU_BACKEND") or "host"
+if _backend not in BACKENDS:
+    raise ValueError(f"SNN_IPU_BACKEND: expected one of {', '.join(BACKENDS)}, "
+                     f"got {_backend!r}")
+
+
+class _ThreadBackend(threading.local):
+    name: Optional[str] = None  # backend()'s setting in this thread
+
+
+_thread_backend = _ThreadBackend()
+
+
+def _check_backend(name, where):
+    if name not in BACKENDS:
+        raise ValueError(f"{where}: expected one of {', '.join(map(repr, BACKENDS))}, "
+                         f"got {name!r}")
+
+
+def get_backend() -> str:
+    """The backend kernel calls made now, in this thread, run on: the
+    innermost :func:`backend` block of this thread, else :func:`set_backend`'s
+    process-wide setting (``"host"`` unless set)."""
+    name = _thread_backend.name
+    return _backend if name is None else name
+
+
+def set_backend(name: str) -> None:
+    """The backend for the whole process: ``"host"`` or ``"graph"`` (see
+    :data:`BACKENDS`; also set by the environment variable
+    ``SNN_IPU_BACKEND``). The graph backend's library is built on first use
+    where it was not built with the package."""
+    _check_backend(name, "set_backend")
+    global _backend
+    _backend = name
+
+
+@contextlib.contextmanager
+def backend(name: str):
+    """The backend (see :func:`set_backend`) for the kernel calls this thread
+    makes inside the block. A backward runs on the backend in force when it
+    runs, not the one its forward ran on."""
+    _check_backend(name, "backend")
+    previous = _thread_backend.name
+    _thread_backend.name = name
+    try:
+        yield
+    finally:
+        _thread_backend.name = previous
 
 
 def num_threads(requested: Optional[int] = None) -> int:

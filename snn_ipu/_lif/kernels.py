@@ -58,6 +58,12 @@ def _states_arg(states):
     return [_arg(s) for s in states]
 
 
+def _graph():
+    """The graph backend (built on first use, see snn_ipu/_backends/graph.py)."""
+    from .._backends import graph
+    return graph
+
+
 def neurons_of(current) -> int:
     return current.numel() // current.shape[0]
 
@@ -95,14 +101,17 @@ def saved_layer(ctx):
 def forward(current, states, params, config: KernelConfig):
     """Returns (spikes [T, ...], the recorded states' records [T, ...] as a
     tuple, or None when not config.record_states, the final states [...] in
-    the state dtype as a tuple), allocated by the host module, for a current
+    the state dtype as a tuple), allocated by the backend, for a current
     [T, ...] (or [1, ...] with num_steps)."""
-    host = require_host()
     threads, debug, seed = _run_args(config)
-    spikes, records, finals = host.neuron_forward(
-        config.model, _layer_np(current), _states_arg(states), [_arg(p) for p in params],
-        config.record_states, config.reset_mode, config.reset_delay, threads, debug, seed,
-        config.num_steps)
+    args = (_layer_np(current), _states_arg(states), [_arg(p) for p in params],
+            config.record_states, config.reset_mode, config.reset_delay)
+    if runtime.get_backend() == "graph":
+        spikes, records, finals = _graph().forward(
+            MODELS_BY_ID[config.model], *args, config.num_steps, seed)
+    else:
+        spikes, records, finals = require_host().neuron_forward(
+            config.model, *args, threads, debug, seed, config.num_steps)
     step_shape = current.shape[1:]
     out_shape = (spikes.shape[0], *step_shape)
     return (_tensor(spikes, out_shape),
@@ -155,14 +164,34 @@ def backward(current, states, params, grad_spikes, grad_records, grad_finals,
     def state_grad(t):  # an upstream [...] gradient as an [N] array
         return None if t is None else _np(t.contiguous()).reshape(-1)
 
-    grad_current, grad_states, grad_params = host.neuron_backward(
-        config.model, _layer_np(current), _states_arg(states), [_arg(p) for p in params],
-        layer_grad(grad_spikes),
-        None if all(g is None for g in grad_records) else [layer_grad(g) for g in grad_records],
-        None if all(g is None for g in grad_finals) else [state_grad(g) for g in grad_finals],
-        list(state_grads), param_grads, config.reset_mode, config.reset_delay,
-        config.surrogate, config.surrogate_a, config.surrogate_b, threads, debug, seed,
-        config.num_steps, *((_np(linear[0]), _np(linear[1])) if linear is not None else ()))
+    upstream = (layer_grad(grad_spikes),
+                None if all(g is None for g in grad_records)
+                else [layer_grad(g) for g in grad_records],
+                None if all(g is None for g in grad_finals)
+                else [state_grad(g) for g in grad_finals])
+    if runtime.get_backend() == "graph":
+        if linear is not None:
+            # The graph has no fused Linear: the spikes' gradient is the
+            # matmul an IPU graph would compute (equal to the host runner's
+            # fused product to round-off, not bit for bit).
+            grad_out, weight = linear
+            upstream = (layer_grad(torch.mm(grad_out, weight.to(grad_out.dtype))
+                                   .reshape(steps, -1)),) + upstream[1:]
+        grad_current, grad_states, _, grad_params = _graph().backward(
+            MODELS_BY_ID[config.model], _layer_np(current), _states_arg(states),
+            [_arg(p) for p in params], *upstream, config.reset_mode, config.reset_delay, config.surrogate,
+            config.surrogate_a, config.surrogate_b, config.num_steps, seed)
+        # As the host module: the gradients asked for, the parameters' per neuron
+        # (summed below as the host backend's are, so that both are bitwise equal).
+        grad_states = [g if wanted else None for g, wanted in zip(grad_states, state_grads)]
+        grad_params = grad_params if param_grads else None
+    else:
+        grad_current, grad_states, grad_params = host.neuron_backward(
+            config.model, _layer_np(current), _states_arg(states), [_arg(p) for p in params],
+            *upstream, list(state_grads), param_grads, config.reset_mode, config.reset_delay,
+            config.surrogate, config.surrogate_a, config.surrogate_b, threads, debug, seed,
+            config.num_steps,
+            *((_np(linear[0]), _np(linear[1])) if linear is not None else ()))
     grad_current = _tensor(grad_current, current.shape)
     grad_states = tuple(_tensor(g) for g in grad_states)
     if grad_params is None:

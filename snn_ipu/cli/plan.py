@@ -7,6 +7,12 @@ the backward recomputes the states instead of saving them, and the estimated cyc
 registers with Poplar. A layer that does not fit says which limit it breaks.
 The plan is computed by the same C++ function the IPU glue and the host runner
 use; no SDK is needed.
+
+With ``--run``, the forward and backward graphs are built for a GC200 exactly
+as the Opxs build them (the graph functions of csrc/ops/graph), executed by
+the project's host implementation of Poplar with random inputs, and every
+output compared with the host backend's (snn_ipu/_lif/graph_compare.py):
+exit status 0 when all are bitwise equal, 1 when any differs.
 """
 from __future__ import annotations
 
@@ -50,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="element type of the current and spikes: float32 or float16, "
                              "as bench spells them (float and half, the C++ names, also "
                              "work; default %(default)s)")
+    parser.add_argument("--run", action="store_true",
+                        help="also build the forward and backward graphs as the IPU op "
+                             "would, execute them on the host executor with random inputs, "
+                             "and compare every output with the host backend")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="--run's inputs and vertex order (default %(default)s)")
 
 
 # The reset each model's cycles are estimated for: snnTorch's default.
@@ -119,4 +131,54 @@ def main(args) -> int:
         print(f"python -m snn_ipu plan: error: {exc}", file=sys.stderr)
         return 2
     print(describe(plan, args.shape))
-    return 0
+    if not args.run:
+        return 0
+    return run_graphs(plan, args)
+
+
+def _graph_report(name: str, report: dict) -> list:
+    largest = report["largestTileBytes"]
+    return [
+        f"  {name:<9} {report['tilesUsed']} tiles, {report['vertices']:,} vertices, "
+        f"{report['edges']:,} edges, {report['computeSets']} compute "
+        f"set{'' if report['computeSets'] == 1 else 's'}, "
+        f"{report['copies']} copies ({report['copyBytes'] / 2**20:.2f} MiB, "
+        f"{report['exchangeBytes'] / 2**20:.2f} MiB exchanged between tiles)",
+        f"  {'':<9} most memory on one tile: {largest / 1024:.1f} KiB on tile "
+        f"{report['largestTile']}, of {report['bytesPerTile'] // 1024} KiB "
+        f"({100 * largest / report['bytesPerTile']:.1f}%)"]
+
+
+def run_graphs(plan, args) -> int:
+    """--run: both graphs executed on the host and compared with the host backend."""
+    import time
+
+    import numpy as np
+
+    from .._backends import graph
+    from .._lif.graph_compare import LayerCase, compare, describe as differences
+
+    model = MODELS[args.model]
+    case = LayerCase(model=model.id, steps=plan.num_steps, neurons=plan.num_neurons,
+                     dtype=np.float16 if HOST_DTYPES[args.dtype] == "half" else np.float32,
+                     reset_mode=_RESET_DEFAULT[model.id], record_states=True,
+                     shared_params=True, seed=args.seed)
+    print("\nGraphs built as the IPU op builds them (csrc/ops/graph), executed by the "
+          "host implementation of Poplar (vertices in a shuffled order, bounds-checked):")
+    start = time.perf_counter()
+    try:
+        result = compare(case, vertex_seed=args.seed + 1)
+    except graph.GraphError as exc:
+        print(f"python -m snn_ipu plan: error: {exc}", file=sys.stderr)
+        return 1
+    elapsed = time.perf_counter() - start
+    lines = _graph_report("forward", result.forward_report)
+    lines += _graph_report("backward", result.backward_report)
+    lines.append(f"  compared  {result.outputs} outputs with the host backend, random inputs "
+                 f"(seed {args.seed}), in {elapsed:.1f} s:")
+    lines += [f"    {line}" for line in differences(result)]
+    print("\n".join(lines))
+    if result.equal:
+        print("bitwise equal to the host backend")
+        return 0
+    return 1

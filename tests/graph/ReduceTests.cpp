@@ -1,6 +1,6 @@
 // popops::reduce on the host: the sums a plain loop gives, over any set of
-// dimensions, as graph elements (a gathering copy, a compute set) that the
-// executor checks like any other.
+// dimensions, as graph elements (a copy onto each tile, a compute set there,
+// a gathering copy, a compute set) that the executor checks like any other.
 #include <popops/Reduce.hpp>
 #include <popops/codelets.hpp>
 
@@ -49,14 +49,15 @@ GRAPH_TEST(reduce_adds_over_the_given_dimensions) {
       for (unsigned k = 0; k < 5; ++k) {
         const float v = values[(i * 4 + j) * 5 + k];
         total += v;
-        perRow[j] += v; // in the element order reduce adds them in
+        perRow[j] += v; // integers: exact in any order of additions
         largest[i * 5 + k] = std::max(largest[i * 5 + k], v);
       }
   CHECK_EQ(read<float>(engine, "all", 1)[0], total);
   CHECK(read<float>(engine, "outer", 4) == perRow);
   CHECK(read<float>(engine, "maxima", 15) == largest);
-  // Each reduction gathers its partials with one copy.
-  CHECK_EQ(executor::report(engine).copies.size(), std::size_t(3));
+  // Each reduction lays its input out on each tile with one copy, and
+  // gathers the tiles' partials with another.
+  CHECK_EQ(executor::report(engine).copies.size(), std::size_t(6));
 }
 
 GRAPH_TEST(reduce_half_partials_into_a_float_result) {

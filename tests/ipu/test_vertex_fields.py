@@ -1,10 +1,12 @@
 """The PopART glue names the vertices by string (their instances, for the
 perf estimators, and their fields: graph.connect(v["..."]), setInitialValue,
 getFieldInfo), which no compiler checks here. Read from the sources: every
-field a neuron vertex declares is connected or set by its Opx, every field
-the glue names is one the vertex declares, and the instances the glue names
-(NeuronCodelets.cpp: reset_delay=False where the model has it) are those the
-codelets compile.
+field a neuron vertex declares is connected or set by the graph function
+that grows it (csrc/ops/graph/NeuronGraph.cpp, which the Opxs call), every
+field it names is one the vertex declares, the host executor's description
+of each vertex (csrc/ops/graph/host/NeuronVertexFields.hpp) names every
+field, and the instances the glue names (NeuronCodelets.cpp: reset_delay=False
+where the model has it) are those the codelets compile.
 """
 import re
 
@@ -15,9 +17,10 @@ from support.paths import CSRC
 
 CODELETS = CSRC / "codelets"
 IPU = CSRC / "ops" / "ipu"
-# The Opx sources that grow each vertex (NeuronLayer.cpp: what both share).
-GROWN_BY = {"NeuronForward": ["NeuronOpx.cpp", "NeuronLayer.cpp"],
-            "NeuronBackward": ["NeuronGradOpx.cpp", "NeuronLayer.cpp"]}
+GRAPH = CSRC / "ops" / "graph"
+# Where each vertex is grown: its function in NeuronGraph.cpp, and
+# NeuronLayer.cpp (what both share).
+GROWN_BY = {"NeuronForward": "neuronForward", "NeuronBackward": "neuronBackward"}
 pytestmark = pytest.mark.skipif(not IPU.is_dir(), reason="csrc/ is not next to the tests")
 
 _FIELD = re.compile(r"^\s+(?:Vector<.*>|Input<.*>|Output<.*>|InOut<.*>|unsigned|S)\s+(\w+);",
@@ -32,16 +35,35 @@ def _vertex_fields(vertex):
     return set(_FIELD.findall(public))
 
 
-def _named_fields(files):
-    text = "".join((IPU / name).read_text() for name in files)
+def _function(text, name):
+    """The definition of function `name` in `text`: to the next one's start."""
+    start = text.index(f" {name}(poplar::Graph &graph")
+    following = [text.find(f" {other}(poplar::Graph &graph", start + 1)
+                 for other in GROWN_BY.values()]
+    ends = [i for i in following if i > start]
+    return text[start:min(ends) if ends else len(text)]
+
+
+def _named_fields(function):
+    text = _function((GRAPH / "NeuronGraph.cpp").read_text(), function)
+    text += (GRAPH / "NeuronLayer.cpp").read_text()
     return set(re.findall(r'v\["(\w+)"\]', text))
 
 
 @pytest.mark.parametrize("vertex", sorted(GROWN_BY))
-def test_the_opx_connects_every_field_of_its_vertex(vertex):
+def test_the_graph_function_connects_every_field_of_its_vertex(vertex):
     fields = _vertex_fields(vertex)
     assert {"current", "params", "numSteps"} <= fields  # the parse found them
     assert _named_fields(GROWN_BY[vertex]) == fields
+
+
+@pytest.mark.parametrize("vertex", sorted(GROWN_BY))
+def test_the_host_executor_knows_every_field_of_its_vertex(vertex):
+    text = (GRAPH / "host" / "NeuronVertexFields.hpp").read_text()
+    start = text.index(f"using V = {vertex}<")
+    end = text.find("using V = ", start + 1)
+    described = set(re.findall(r'field\("(\w+)"', text[start:end if end > 0 else None]))
+    assert described == _vertex_fields(vertex)
 
 
 def test_the_perf_estimators_read_fields_both_vertices_have():

@@ -10,15 +10,19 @@
 #include <poplar/Target.hpp>
 #include <poplar/VertexIntrospector.hpp>
 #include <popart/error.hpp>
-#include <poputil/VertexTemplates.hpp>
 
 #include "codelets/LifTypes.hpp"
-#include "ops/ipu/PlanLayout.hpp"
+#include "ops/graph/NeuronVertices.hpp"
+#include "ops/graph/PlanLayout.hpp"
 #include "ops/plan/ElementType.hpp"
 #include "ops/plan/LifCycles.hpp"
 
 namespace snn_ipu {
 namespace ipu {
+
+using popsnn::backwardVertexName;
+using popsnn::elementTypeOf;
+using popsnn::forwardVertexName;
 
 namespace {
 
@@ -104,20 +108,6 @@ std::string neuronCodeletsPath() {
   if (const char *path = std::getenv(kCodeletsVariable))
     return path;
   return thisLibraryFolder() + "/" + kCodeletsFile;
-}
-
-std::string forwardVertexName(unsigned model, const poplar::Type &type,
-                              unsigned resetMode, bool resetDelay,
-                              bool recordStates) {
-  return poputil::templateVertex("snn_ipu::NeuronForward", model, type,
-                                 resetMode, resetDelay, recordStates);
-}
-
-std::string backwardVertexName(unsigned model, const poplar::Type &type,
-                               unsigned resetMode, bool resetDelay,
-                               unsigned surrogate) {
-  return poputil::templateVertex("snn_ipu::NeuronBackward", model, type,
-                                 resetMode, resetDelay, surrogate);
 }
 
 void addNeuronCodelets(poplar::Graph &graph) {

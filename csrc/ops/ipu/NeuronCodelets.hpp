@@ -1,7 +1,7 @@
 // The neuron codelets in a Poplar graph: the precompiled snn_ipu_codelets.gp
 // (built by popc for ipu2, ipu21 and cpu, installed next to
-// libsnn_ipu_popart.so), the names of its vertex instances, and a cycle
-// estimator for every instance, from the cost model in LifCycles.hpp.
+// libsnn_ipu_popart.so) and a cycle estimator for every instance, from the
+// cost model in LifCycles.hpp. The instances' names: NeuronVertices.hpp.
 #pragma once
 
 #include <string>
@@ -19,15 +19,6 @@ void addNeuronCodelets(poplar::Graph &graph);
 // The .gp file: $SNN_IPU_CODELETS if set, else snn_ipu_codelets.gp in the
 // folder this library was loaded from.
 std::string neuronCodeletsPath();
-
-// "snn_ipu::NeuronForward<0,float,0,true,true>": the instance of model
-// `model` (kModel*) for the element type, reset and recording (or surrogate).
-std::string forwardVertexName(unsigned model, const poplar::Type &type,
-                              unsigned resetMode, bool resetDelay,
-                              bool recordStates);
-std::string backwardVertexName(unsigned model, const poplar::Type &type,
-                               unsigned resetMode, bool resetDelay,
-                               unsigned surrogate);
 
 } // namespace ipu
 } // namespace snn_ipu

@@ -1,13 +1,18 @@
-// Poplar lowering of the neuron ops, each one compute set with one vertex per
-// tile of the model's plan (LifPlan.hpp), connected as the host runner
-// connects it: NeuronOpx grows NeuronForward (NeuronOpx.cpp, as
-// HostNeuronForward.cpp), NeuronGradOpx grows NeuronBackward and sums shared
-// parameters' gradients (NeuronGradOpx.cpp, as HostNeuronBackward.hpp).
+// Poplar lowering of the neuron ops: each Opx maps PopART's tensors in and
+// out of the graph construction in csrc/ops/graph/NeuronGraph.hpp, which
+// grows the vertices of the model's plan: NeuronOpx the forward
+// (popsnn::neuronForward), NeuronGradOpx the backward and the sums of shared
+// parameters' gradients (popsnn::neuronBackward).
 #pragma once
 
+#include <functional>
+
+#include <popart/error.hpp>
 #include <popart/operatoridentifier.hpp>
 #include <popart/popx/opx.hpp>
+#include <poputil/exceptions.hpp>
 
+#include "ops/graph/NeuronGraph.hpp"
 #include "ops/ipu/NeuronAttributes.hpp"
 #include "ops/ipu/NeuronOp.hpp"
 
@@ -29,6 +34,23 @@ protected:
     return getOp<OpType>().attributes();
   }
 };
+
+// The op's attributes as the graph functions' options, and its inputs
+// (input(i): op input i of the signature) as their layer.
+popsnn::NeuronOptions neuronOptions(const NeuronAttributes &a);
+popsnn::NeuronInputs neuronInputs(const NeuronSignature &sig,
+                                  const std::function<poplar::Tensor(int)> &input);
+
+// Runs `grow`, turning the graph functions' refusals (a layer that does not
+// fit the tiles, ...) into popart::error naming the op.
+template <typename Grow>
+auto rethrowAsPopartError(const NeuronAttributes &a, Grow grow) -> decltype(grow()) {
+  try {
+    return grow();
+  } catch (const poputil::poplibs_error &e) {
+    throw popart::error("{}: {}", a.opName(), e.what());
+  }
+}
 
 class NeuronOpx : public NeuronOpxOf<NeuronOp> {
 public:

@@ -1,24 +1,26 @@
-#include "ops/ipu/PlanLayout.hpp"
+#include "ops/graph/PlanLayout.hpp"
+
+#include <string>
 
 #include <poplar/Target.hpp>
-#include <popart/error.hpp>
+#include <poputil/exceptions.hpp>
 
 namespace snn_ipu {
-namespace ipu {
+namespace popsnn {
 
 ElementType elementTypeOf(const poplar::Type &type) {
   if (type == poplar::HALF)
     return ElementType::Half;
   if (type == poplar::FLOAT)
     return ElementType::Float;
-  throw popart::error("snn_ipu Neuron: current must be float16 or float32, got {}",
-                      type.toString());
+  throw poputil::poplibs_error(
+      "snn_ipu neuron layer: current must be half or float, got " +
+      type.toString());
 }
 
-LifPlan planForGraph(const poplar::Graph &graph, unsigned model,
-                     std::uint64_t numSteps, std::uint64_t numNeurons,
-                     ElementType type) {
-  const poplar::Target &target = graph.getTarget();
+LifPlan planForTarget(const poplar::Target &target, unsigned model,
+                      std::uint64_t numSteps, std::uint64_t numNeurons,
+                      ElementType type) {
   TileConfig config;
   config.numTiles = target.getNumTiles();
   config.workersPerTile = target.getNumWorkerContexts();
@@ -27,14 +29,14 @@ LifPlan planForGraph(const poplar::Graph &graph, unsigned model,
   try {
     return planLif(model, numSteps, numNeurons, type, config);
   } catch (const PlanError &e) {
-    throw popart::error("snn_ipu Neuron: {}", e.what());
+    throw poputil::poplibs_error(std::string("snn_ipu neuron layer: ") + e.what());
   }
 }
 
 PlanLayout::PlanLayout(poplar::Graph &graph, const LifPlan &plan,
                        poplar::program::Sequence &prog,
-                       const poplar::DebugNameAndId &dnai)
-    : graph_(graph), plan_(plan), prog_(prog), dnai_(dnai) {}
+                       const poplar::DebugContext &debugContext)
+    : graph_(graph), plan_(plan), prog_(prog), dc_(debugContext) {}
 
 void PlanLayout::mapColumns(const poplar::Tensor &t) const {
   const unsigned dim = t.rank() - 1;
@@ -45,8 +47,15 @@ void PlanLayout::mapColumns(const poplar::Tensor &t) const {
 
 poplar::Tensor PlanLayout::newRows(const poplar::Type &type, std::size_t rows,
                                    const std::string &name) const {
-  poplar::Tensor t = graph_.addVariable(
-      type, {rows, static_cast<std::size_t>(plan_.numNeurons)}, {dnai_, name});
+  // Rows padded to the worker grain (8 bytes), the pad on the last tile: where
+  // one tile holds consecutive rows (a single-tile layer), each row's edge
+  // then starts 8-byte aligned, as the vertices' fields require.
+  const std::size_t n = static_cast<std::size_t>(plan_.numNeurons);
+  const std::size_t padded = (n + plan_.grain - 1) / plan_.grain * plan_.grain;
+  poplar::Tensor t = graph_.addVariable(type, {rows, padded}, {dc_, name});
+  if (padded != n)
+    graph_.setTileMapping(t.slice(n, padded, 1), plan_.tilesUsed - 1);
+  t = t.slice(0, n, 1);
   mapColumns(t);
   return t;
 }
@@ -54,7 +63,7 @@ poplar::Tensor PlanLayout::newRows(const poplar::Type &type, std::size_t rows,
 poplar::Tensor PlanLayout::newNeurons(const poplar::Type &type,
                                       const std::string &name) const {
   poplar::Tensor t = graph_.addVariable(
-      type, {static_cast<std::size_t>(plan_.numNeurons)}, {dnai_, name});
+      type, {static_cast<std::size_t>(plan_.numNeurons)}, {dc_, name});
   mapColumns(t);
   return t;
 }
@@ -64,7 +73,7 @@ poplar::Tensor PlanLayout::local(const poplar::Tensor &tensor,
   poplar::Tensor copy = tensor.rank() == 2
                             ? newRows(tensor.elementType(), tensor.dim(0), name)
                             : newNeurons(tensor.elementType(), name);
-  prog_.add(poplar::program::Copy(tensor, copy, false, {dnai_, name}));
+  prog_.add(poplar::program::Copy(tensor, copy, false, {dc_, name}));
   return copy;
 }
 
@@ -74,11 +83,11 @@ TileParam PlanLayout::localParam(const poplar::Tensor &param,
     return {local(param, name), false};
   const std::size_t tiles = static_cast<std::size_t>(plan_.tilesUsed);
   poplar::Tensor copies =
-      graph_.addVariable(param.elementType(), {tiles}, {dnai_, name});
+      graph_.addVariable(param.elementType(), {tiles}, {dc_, name});
   for (std::size_t tile = 0; tile < tiles; ++tile)
     graph_.setTileMapping(copies[tile], tile);
   prog_.add(poplar::program::Copy(param.flatten().broadcast(tiles, 0), copies,
-                                  false, {dnai_, name}));
+                                  false, {dc_, name}));
   return {copies, true};
 }
 
@@ -87,7 +96,7 @@ poplar::Tensor PlanLayout::zeros(const poplar::Type &type,
   const std::size_t tiles = static_cast<std::size_t>(plan_.tilesUsed);
   poplar::Tensor t = graph_.addConstant(
       type, {tiles, static_cast<std::size_t>(plan_.neuronsPerTile)}, 0.0,
-      {dnai_, name});
+      {dc_, name});
   for (std::size_t tile = 0; tile < tiles; ++tile)
     graph_.setTileMapping(t[tile], tile);
   return t;
@@ -98,7 +107,7 @@ poplar::Tensor PlanLayout::perTile(const poplar::Type &type,
                                    const std::string &name) const {
   const std::size_t tiles = static_cast<std::size_t>(plan_.tilesUsed);
   poplar::Tensor t = graph_.addVariable(
-      type, {tiles, static_cast<std::size_t>(elements)}, {dnai_, name});
+      type, {tiles, static_cast<std::size_t>(elements)}, {dc_, name});
   for (std::size_t tile = 0; tile < tiles; ++tile)
     graph_.setTileMapping(t[tile], tile);
   return t;
@@ -166,5 +175,5 @@ poplar::Tensor PlanLayout::rowOf(const poplar::Tensor &perTile,
   return perTile[tile];
 }
 
-} // namespace ipu
+} // namespace popsnn
 } // namespace snn_ipu

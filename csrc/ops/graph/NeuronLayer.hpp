@@ -5,18 +5,17 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include <poplar/Graph.hpp>
 #include <poplar/GraphElements.hpp>
 #include <poplar/Tensor.hpp>
 
-#include "ops/ipu/NeuronOpIds.hpp"
-#include "ops/ipu/PlanLayout.hpp"
+#include "ops/graph/NeuronGraph.hpp"
+#include "ops/graph/PlanLayout.hpp"
 
 namespace snn_ipu {
-namespace ipu {
+namespace popsnn {
 
 struct NeuronLayer {
   poplar::Tensor current;             // [T, N], or [1, N]: a static input
@@ -24,10 +23,10 @@ struct NeuronLayer {
   std::vector<TileParam> params;
 };
 
-// The layer of model `model`, from `input(i)`, op input i of its signature
-// (NeuronOpIds.hpp): each copied into the plan's layout.
+// The layer of model `model`: each input copied into the plan's layout.
+// Throws poputil::poplibs_error when an input has the wrong count or shape.
 NeuronLayer placeNeuronLayer(const PlanLayout &layout, unsigned model,
-                             const std::function<poplar::Tensor(int)> &input);
+                             const NeuronInputs &inputs);
 
 // Connects tile `tile`'s vertex `v` to the layer (fields current, stateInit,
 // params) and sets its numSteps, numNeurons and chunkNeurons.
@@ -35,5 +34,5 @@ void connectNeuronLayer(poplar::Graph &graph, poplar::VertexRef v,
                         const PlanLayout &layout, const NeuronLayer &layer,
                         std::uint64_t tile);
 
-} // namespace ipu
+} // namespace popsnn
 } // namespace snn_ipu

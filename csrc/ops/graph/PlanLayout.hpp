@@ -1,7 +1,7 @@
 // The tile plan (LifPlan.hpp) grown into a Poplar graph: tensors laid out so
 // that tile k holds neurons [plan.tileBegin(k), plan.tileEnd(k)) of every time
 // step, and the edges each tile's vertex connects. The Poplar counterpart of
-// HostConnect.hpp; used by the neuron Opxs.
+// HostConnect.hpp; used by the graph construction in NeuronGraph.cpp.
 #pragma once
 
 #include <cstddef>
@@ -13,23 +13,25 @@
 #include <poplar/DebugContext.hpp>
 #include <poplar/Graph.hpp>
 #include <poplar/Program.hpp>
+#include <poplar/Target.hpp>
 #include <poplar/Tensor.hpp>
 #include <poplar/Type.hpp>
 
 #include "ops/plan/LifPlan.hpp"
 
 namespace snn_ipu {
-namespace ipu {
+namespace popsnn {
 
-ElementType elementTypeOf(const poplar::Type &type); // half or float
+// half or float; anything else is a poputil::poplibs_error.
+ElementType elementTypeOf(const poplar::Type &type);
 
 // The plan of a [numSteps, numNeurons] layer of neuron model `model` on the
-// graph's tiles (a virtual graph's tiles when the op is placed on one), its
-// workers and its memory. Throws popart::error with the plan's message when
+// target's tiles (a virtual graph's tiles when the graph is one), its workers
+// and its memory. Throws poputil::poplibs_error with the plan's message when
 // the layer does not fit.
-LifPlan planForGraph(const poplar::Graph &graph, unsigned model,
-                     std::uint64_t numSteps, std::uint64_t numNeurons,
-                     ElementType type);
+LifPlan planForTarget(const poplar::Target &target, unsigned model,
+                      std::uint64_t numSteps, std::uint64_t numNeurons,
+                      ElementType type);
 
 // A parameter placed for the vertices: one value shared by all neurons,
 // copied to every tile ([tilesUsed]), or one value per neuron in the plan's
@@ -48,11 +50,12 @@ public:
   // Copies that bring inputs into the plan's layout are added to `prog`.
   PlanLayout(poplar::Graph &graph, const LifPlan &plan,
              poplar::program::Sequence &prog,
-             const poplar::DebugNameAndId &dnai);
+             const poplar::DebugContext &debugContext);
 
   const LifPlan &plan() const { return plan_; }
 
-  // A new [rows, N] (or [N]) tensor, columns mapped by the plan.
+  // A new [rows, N] (or [N]) tensor, columns mapped by the plan. Rows are
+  // views of a variable padded to the worker grain.
   poplar::Tensor newRows(const poplar::Type &type, std::size_t rows,
                          const std::string &name) const;
   poplar::Tensor newNeurons(const poplar::Type &type,
@@ -107,8 +110,8 @@ private:
   poplar::Graph &graph_;
   const LifPlan &plan_;
   poplar::program::Sequence &prog_;
-  poplar::DebugNameAndId dnai_;
+  poplar::DebugContext dc_;
 };
 
-} // namespace ipu
+} // namespace popsnn
 } // namespace snn_ipu
