@@ -1,5 +1,6 @@
-"""Running an snnTorch neuron layer (Leaky, Synaptic, Alpha, Lapicque) over a
-whole sequence with the fused kernels.
+"""Running an snnTorch neuron layer (Leaky, Synaptic, Alpha, Lapicque, and
+RLeaky and RSynaptic with one-to-one recurrence) over a whole sequence with
+the fused kernels.
 
 Shared by ``snn_ipu.nn``'s neurons (``forward_sequence``) and ``snn_ipu.fuse``.
 The layer may be snnTorch's own: its parameters, options and hidden states
@@ -27,6 +28,14 @@ class NeuronKind(NamedTuple):
     params: Callable                      # layer -> the op's parameter arguments
     record_flag: str                      # the op's record argument
     reset_delay: bool                     # whether the op takes reset_delay
+    # The states the op returns after the spikes (records or last values);
+    # the others (a recurrent neuron's carried spike, "spk") are the
+    # spikes' last step.
+    outputs: Optional[Tuple[str, ...]] = None
+
+    @property
+    def returned(self) -> Tuple[str, ...]:
+        return self.outputs if self.outputs is not None else self.states
 
 
 # Most derived first: isinstance finds a subclass's own entry.
@@ -40,6 +49,14 @@ KINDS = (
     NeuronKind(snn.Lapicque, ("mem",), ops.lapicque,
                lambda layer: (layer.R, layer.C, layer.time_step, layer.threshold),
                "record_state", False),
+    # One-to-one recurrence: V as the layer's recurrence holds it (what its
+    # step multiplies by; the same Parameter as layer.V unless reassigned).
+    NeuronKind(snn.RLeaky, ("spk", "mem"), ops.rleaky,
+               lambda layer: (layer.beta, layer.recurrent.V, layer.threshold),
+               "record_state", True, ("mem",)),
+    NeuronKind(snn.RSynaptic, ("spk", "syn", "mem"), ops.rsynaptic,
+               lambda layer: (layer.alpha, layer.beta, layer.recurrent.V, layer.threshold),
+               "record_state", True, ("syn", "mem")),
 )
 FUSED_NEURONS = tuple(kind.base for kind in KINDS)
 
@@ -54,6 +71,9 @@ def kind_of(layer) -> Optional[NeuronKind]:
 
 def uncovered_reason(layer) -> Optional[str]:
     """Why the kernels cannot run this layer, or None."""
+    if isinstance(layer, (snn.RLeaky, snn.RSynaptic)) and layer.all_to_all:
+        return ("all_to_all=True (a recurrent Linear or Conv2d between the steps, which "
+                "the kernels do not fuse)")
     if layer.inhibition:
         return "inhibition=True (winner-take-all across the batch)"
     if layer.state_quant:
@@ -107,8 +127,10 @@ def run_sequence(layer, input_: torch.Tensor, states=None, *,
     # their own, as in snnTorch's loop (whose record is a stack of copies),
     # so that detach_hidden() can detach them in place and an in-place edit
     # of a returned record does not change them.
-    for name, value in zip(kind.states, second):
+    for name, value in zip(kind.returned, second):
         setattr(layer, name, value[-1].clone() if record else value)
+    if "spk" in kind.states:
+        layer.spk = spk[-1].clone()
     return spk, tuple(second)
 
 
@@ -135,7 +157,7 @@ def run_leaky_then_linear(layer: snn.Leaky, linear: torch.nn.Linear, input_: tor
 
 def _step_loop(kind, layer, input_, num_steps, record):
     steps = input_.unbind(0) if num_steps is None else [input_] * num_steps
-    spikes, records = [], [[] for _ in kind.states]
+    spikes, records = [], [[] for _ in kind.returned]
     for x in steps:
         for name in kind.states:
             state = getattr(layer, name)
@@ -143,7 +165,7 @@ def _step_loop(kind, layer, input_, num_steps, record):
                 setattr(layer, name, torch.zeros_like(x))
         out = kind.base.forward(layer, x)
         spikes.append(out[0] if isinstance(out, tuple) else out)
-        for record_, name in zip(records, kind.states):
+        for record_, name in zip(records, kind.returned):
             record_.append(getattr(layer, name))
     spk = torch.stack(spikes)
     if record:
