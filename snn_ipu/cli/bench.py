@@ -1,6 +1,6 @@
 """``python -m snn_ipu bench``: a neuron layer's forward + backward, snn_ipu
-against the others (``--model``: leaky, the default, synaptic, alpha or
-lapicque).
+against the others (``--model``: leaky, the default, synaptic, alpha,
+lapicque, or rleaky and rsynaptic with one-to-one recurrence).
 
 For each [T, B, N] shape, on one current and one upstream spike gradient:
 checks that snn_ipu equals snnTorch (spikes bitwise, input gradient to float32
