@@ -32,6 +32,9 @@ class NeuronKind(NamedTuple):
     # the others (a recurrent neuron's carried spike, "spk") are the
     # spikes' last step.
     outputs: Optional[Tuple[str, ...]] = None
+    # A recurrent neuron's parameters with V = 1, for its all-to-all steps
+    # (_all_to_all_steps).
+    unit_params: Optional[Callable] = None
 
     @property
     def returned(self) -> Tuple[str, ...]:
@@ -53,10 +56,12 @@ KINDS = (
     # step multiplies by; the same Parameter as layer.V unless reassigned).
     NeuronKind(snn.RLeaky, ("spk", "mem"), ops.rleaky,
                lambda layer: (layer.beta, layer.recurrent.V, layer.threshold),
-               "record_state", True, ("mem",)),
+               "record_state", True, ("mem",),
+               lambda layer: (layer.beta, 1.0, layer.threshold)),
     NeuronKind(snn.RSynaptic, ("spk", "syn", "mem"), ops.rsynaptic,
                lambda layer: (layer.alpha, layer.beta, layer.recurrent.V, layer.threshold),
-               "record_state", True, ("syn", "mem")),
+               "record_state", True, ("syn", "mem"),
+               lambda layer: (layer.alpha, layer.beta, 1.0, layer.threshold)),
 )
 FUSED_NEURONS = tuple(kind.base for kind in KINDS)
 
@@ -71,9 +76,6 @@ def kind_of(layer) -> Optional[NeuronKind]:
 
 def uncovered_reason(layer) -> Optional[str]:
     """Why the kernels cannot run this layer, or None."""
-    if isinstance(layer, (snn.RLeaky, snn.RSynaptic)) and layer.all_to_all:
-        return ("all_to_all=True (a recurrent Linear or Conv2d between the steps, which "
-                "the kernels do not fuse)")
     if layer.inhibition:
         return "inhibition=True (winner-take-all across the batch)"
     if layer.state_quant:
@@ -120,6 +122,8 @@ def run_sequence(layer, input_: torch.Tensor, states=None, *,
         options["reset_delay"] = layer.reset_delay
     if kind.base is snn.Leaky:
         options["graded_spikes_factor"] = layer.graded_spikes_factor
+    if kind.unit_params is not None and layer.all_to_all:
+        return _all_to_all_steps(kind, layer, input_, step_shape, options)
     spk, *second = kind.op(input_, *kind.params(layer),
                            *(initial_state(layer, s, step_shape) for s in kind.states),
                            **options)
@@ -153,6 +157,36 @@ def run_leaky_then_linear(layer: snn.Leaky, linear: torch.nn.Linear, input_: tor
         return None
     out, layer.mem = result
     return out
+
+
+def _all_to_all_steps(kind, layer, input_, step_shape, options):
+    """A recurrent neuron with all_to_all=True (a Linear or Conv2d over the
+    previous spikes feeds every step, so no fusion over time is possible):
+    per step, snnTorch's own call of the recurrent layer on the previous
+    spikes (its product bitwise snnTorch's), then one step of the fused
+    kernel taking that product as the carried spike, with V = 1 (``rec*1``
+    is ``rec`` exactly, and its gradient the product's). Returns what
+    run_sequence does and leaves the hidden states as it does."""
+    num_steps = options.pop("num_steps")
+    record = options.pop(kind.record_flag)
+    steps = input_.unbind(0) if num_steps is None else [input_] * num_steps
+    spk, *others = (initial_state(layer, s, step_shape) for s in kind.states)
+    if spk is None:  # snnTorch starts from zeros_like(input_)
+        spk = torch.zeros(step_shape, dtype=input_.dtype, device=input_.device)
+    params = kind.unit_params(layer)
+    spikes, records = [], []
+    for x in steps:
+        out = kind.op(x.unsqueeze(0), *params, layer.recurrent(spk), *others,
+                      record_state=False, **options)
+        spk, others = out[0][0], list(out[1:])
+        spikes.append(spk)
+        records.append(others)
+    layer.spk = spk.clone()
+    for name, value in zip(kind.returned, others):
+        setattr(layer, name, value)
+    states = tuple(zip(*records))
+    return torch.stack(spikes), (tuple(torch.stack(r) for r in states) if record
+                                 else tuple(others))
 
 
 def _step_loop(kind, layer, input_, num_steps, record):

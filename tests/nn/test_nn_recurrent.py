@@ -1,6 +1,6 @@
 """snn_ipu.nn.RLeaky and RSynaptic: snnTorch's recurrent neurons with a fused
-multi-step call (one-to-one recurrence) or snnTorch's own step loop
-(all-to-all), against snnTorch's layers run step by step."""
+multi-step call (one-to-one recurrence) or fused steps around snnTorch's own
+recurrent layer (all-to-all), against snnTorch's layers run step by step."""
 import warnings
 
 import pytest
@@ -155,24 +155,53 @@ def test_static_input_with_num_steps(name):
 
 
 @pytest.mark.parametrize("name", sorted(NEURONS))
-def test_all_to_all_runs_the_snntorch_step_loop_with_a_warning(name):
+@pytest.mark.parametrize("recurrent", ["linear", "conv2d"])
+@pytest.mark.parametrize("reset", ["subtract", "zero"])
+def test_all_to_all_equals_the_step_loop_with_gradients(name, recurrent, reset):
+    # Per step snnTorch's recurrent call, then a kernel step: bitwise
+    # forward, gradients (the recurrent weight and bias included) to round-off.
     ours_cls, theirs_cls, kwargs, states = NEURONS[name]
     kwargs = {k: v for k, v in kwargs.items() if k not in ("V", "all_to_all")}
+    kwargs.update(reset_mechanism=reset, learn_beta=True, learn_threshold=True)
+    if recurrent == "linear":
+        kwargs["linear_features"], shape = N, (T, B, N)
+    else:
+        kwargs.update(conv2d_channels=2, kernel_size=3)
+        shape = (T, B, 2, 4, 5)
     torch.manual_seed(0)
-    ours = ours_cls(linear_features=N, **kwargs)
-    theirs = theirs_cls(linear_features=N, **kwargs)
+    ours = ours_cls(**kwargs)
+    theirs = theirs_cls(**kwargs)
     theirs.load_state_dict(ours.state_dict())
-    cur = _current(seed=6).requires_grad_()
-    zeros = [torch.zeros(B, N)] * len(states)
-    with pytest.warns(snn_ipu.ReferencePathWarning, match="all_to_all=True"):
+    cur = (_current(seed=6, shape=shape) * 1.5).requires_grad_()
+    zeros = [torch.zeros(shape[1:])] * len(states)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the kernels, not the reference path
         out = ours.forward_sequence(cur, *zeros)
     ref = _step_loop(theirs, cur, zeros)
+    assert len(out) == len(ref)
     for a, r in zip(out, ref):
         assert torch.equal(a, r)
+    assert 0 < out[0].mean() < 1
+    for s in states:  # the hidden states continue as the loop leaves them
+        assert torch.equal(getattr(ours, s), getattr(theirs, s))
     loss, loss_r = (sum((o * (i + 1)).sum() for i, o in enumerate(v)) for v in (out, ref))
     for a, r in zip(torch.autograd.grad(loss, [cur, *ours.parameters()]),
                     torch.autograd.grad(loss_r, [cur, *theirs.parameters()])):
-        assert torch.equal(a, r)
+        close_to_round_off(a, r, rel=1e-5)
+
+
+@pytest.mark.parametrize("name", sorted(NEURONS))
+def test_all_to_all_spikes_only_and_static_input(name):
+    ours_cls, theirs_cls, kwargs, _ = NEURONS[name]
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("V", "all_to_all")}
+    torch.manual_seed(1)
+    ours = ours_cls(linear_features=N, init_hidden=True, **kwargs)
+    theirs = theirs_cls(linear_features=N, init_hidden=True, **kwargs)
+    theirs.load_state_dict(ours.state_dict())
+    x = _current(seed=9, shape=(B, N))
+    out = ours.forward_sequence(x, num_steps=T)
+    (ref,) = _step_loop(theirs, x.expand(T, B, N))
+    assert torch.equal(out, ref)
 
 
 def test_rsynaptic_reset_delay_false_does_nothing_as_in_snntorch_and_warns_once():
@@ -193,8 +222,12 @@ def test_rsynaptic_reset_delay_false_does_nothing_as_in_snntorch_and_warns_once(
 
 
 @pytest.mark.parametrize("name", sorted(NEURONS))
-def test_fuse_runs_recurrent_neurons_as_the_step_loop(name):
+@pytest.mark.parametrize("all_to_all", [False, True])
+def test_fuse_runs_recurrent_neurons_as_the_step_loop(name, all_to_all):
     ours_cls, theirs_cls, kwargs, _ = NEURONS[name]
+    if all_to_all:
+        kwargs = {k: v for k, v in kwargs.items() if k not in ("V", "all_to_all")}
+        kwargs["linear_features"] = N
 
     def model(cls):
         torch.manual_seed(0)
