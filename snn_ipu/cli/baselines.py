@@ -45,6 +45,77 @@ def fused(num_threads=None, model="leaky"):
     return run
 
 
+def _recurrent_layer(cls, model, n, **extra):
+    """A recurrent neuron of ``model`` with an all-to-all Linear recurrence of
+    ``n`` features, its weights drawn from a fixed seed, so that every
+    implementation runs the same layer."""
+    args = {k: v for k, v in MODEL_ARGS[model].items() if k != "V"}
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        layer = cls(linear_features=n, **args, **extra)
+    return layer
+
+
+def fused_all_to_all(model):
+    """snn_ipu.nn's neuron with the Linear recurrence: per step snnTorch's
+    recurrent call, then a fused kernel step."""
+    from .. import nn as snn_nn
+
+    cls = {"rleaky": snn_nn.RLeaky, "rsynaptic": snn_nn.RSynaptic}[model]
+    layers = {}
+
+    def run(current):
+        n = current.shape[-1]
+        if n not in layers:
+            layers[n] = _recurrent_layer(cls, model, n)
+        layer = layers[n]
+        zeros = [torch.zeros_like(current[0]) for _ in range(_states(model))]
+        return layer.forward_sequence(current, *zeros)[0]
+
+    return run
+
+
+def snntorch_all_to_all(model):
+    """snnTorch's neuron with the Linear recurrence in its Python time loop."""
+    import snntorch as snn
+
+    cls = getattr(snn, SNNTORCH_CLASS[model])
+    layers = {}
+
+    def run(current):
+        n = current.shape[-1]
+        if n not in layers:
+            layers[n] = _recurrent_layer(cls, model, n)
+            snn.SpikingNeuron.instances.clear()
+        layer = layers[n]
+        states = [torch.zeros_like(current[0]) for _ in range(_states(model))]
+        spikes = []
+        for x in current.unbind(0):
+            states = layer(x, *states)
+            spikes.append(states[0])
+        return torch.stack(spikes)
+
+    return run
+
+
+def matmuls_alone(model):
+    """The floor set by the recurrence's matrix products alone: T products
+    F.linear(x_t, W, b) of the layer's shape forward, and their 2T
+    backward (input and weight gradients)."""
+    layers = {}
+
+    def run(current):
+        n = current.shape[-1]
+        if n not in layers:
+            with torch.random.fork_rng():
+                torch.manual_seed(0)
+                layers[n] = torch.nn.Linear(n, n)
+        linear = layers[n]
+        return torch.stack([linear(x) for x in current.unbind(0)])
+
+    return run
+
+
 def _op_and_params(model):
     args = MODEL_ARGS[model]
     if model == "leaky":
