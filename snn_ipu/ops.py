@@ -284,6 +284,22 @@ def rleaky(input_: torch.Tensor, beta, V, threshold=1.0, spk: Optional[torch.Ten
 _warned_rsynaptic_reset_delay = False
 
 
+def _rsynaptic_reset_delay(reset_delay):
+    """RSynaptic's reset_delay as the kernels take it: False has no effect
+    in snnTorch 1.0.0 (warned once) and runs as True; other values pass on to
+    the checks."""
+    global _warned_rsynaptic_reset_delay
+    if reset_delay is not False:
+        return reset_delay
+    if not _warned_rsynaptic_reset_delay:
+        _warned_rsynaptic_reset_delay = True
+        warn_at_caller("snn_ipu.ops.rsynaptic: reset_delay=False has no effect in snnTorch "
+                       "1.0.0's RSynaptic (its correction writes a local variable); the "
+                       "results are those of reset_delay=True, as snnTorch's",
+                       NoEffectWarning)
+    return True
+
+
 def rsynaptic(input_: torch.Tensor, alpha, beta, V, threshold=1.0,
               spk: Optional[torch.Tensor] = None, syn: Optional[torch.Tensor] = None,
               mem: Optional[torch.Tensor] = None, *, spike_grad=None,
@@ -309,18 +325,11 @@ def rsynaptic(input_: torch.Tensor, alpha, beta, V, threshold=1.0,
         to ``input_``, ``spk``, ``syn``, ``mem``, ``alpha``, ``beta``, ``V``
         and ``threshold``.
     """
-    global _warned_rsynaptic_reset_delay
-    if reset_delay is False and not _warned_rsynaptic_reset_delay:
-        _warned_rsynaptic_reset_delay = True
-        warn_at_caller("snn_ipu.ops.rsynaptic: reset_delay=False has no effect in snnTorch "
-                       "1.0.0's RSynaptic (its correction writes a local variable); the "
-                       "results are those of reset_delay=True, as snnTorch's",
-                       NoEffectWarning)
     input_, to_bfloat16 = _from_bfloat16(input_)
     spikes, records, finals = _layer(
         RSYNAPTIC, "rsynaptic", input_, (alpha, beta, V, threshold), (syn, mem, spk),
         spike_grad=spike_grad, reset_mechanism=reset_mechanism,
-        reset_delay=True if reset_delay is False else reset_delay,
+        reset_delay=_rsynaptic_reset_delay(reset_delay),
         record=record_state, num_steps=num_steps, num_threads=num_threads,
         finite=("alpha", "beta"))
     return _rounded((spikes, *(records if record_state else finals[:2])), to_bfloat16)
@@ -335,6 +344,37 @@ def _as_tensor(name, value, input_):
         return value
     device = input_.device if isinstance(input_, torch.Tensor) else None
     return torch.as_tensor(value, device=device)
+
+
+def _all_to_all(model, input_, params, states, weight, bias, *, spike_grad, reset_mechanism,
+                reset_delay, record, num_steps):
+    """A layer of ``model`` (RLeaky or RSynaptic, its parameters with V = 1,
+    its states in its order, the carried spike last) whose carried spike is
+    ``F.linear(spk_prev, weight, bias)``, in one autograd node (see
+    _lif/recurrent.py): (spikes, the records or None, the final states), or
+    None where that path does not apply (the caller then runs the steps one
+    by one): not float32 on CPU, no kernels for the options, a weight not
+    [F, F] for the input's last dimension F, PopTorch tracing,
+    torch.compile or CPU autocast."""
+    if not isinstance(weight, torch.Tensor) or (bias is not None
+                                                and not isinstance(bias, torch.Tensor)):
+        return None
+    if model is RSYNAPTIC:
+        reset_delay = _rsynaptic_reset_delay(reset_delay)
+    call = check_call(model, input_, params, states, spike_grad, reset_mechanism,
+                      reset_delay, record, num_steps, None, finite=model.clamped)
+    x = call.x
+    applies = (call.reason is None and _host is not None and x.device.type == "cpu"
+               and x.dtype == torch.float32 and x.numel() > 0 and x.dim() >= 2
+               and weight.dim() == 2 and weight.shape[0] == weight.shape[1] == x.shape[-1]
+               and weight.dtype == torch.float32 and weight.device.type == "cpu"
+               and (bias is None or (bias.dtype == torch.float32 and bias.device.type == "cpu"))
+               and not _ipu.is_tracing() and not compiling() and not autocast_cpu())
+    if not applies:
+        return None
+    return front_end.run_kernels(model, x, call.states, call.params, call.reset_mode,
+                                 reset_delay, call.spec, call.threads, record, call.num_steps,
+                                 recurrent=(weight, bias))
 
 
 # The largest Linear output (K) lif_linear folds into the LIF backward: it

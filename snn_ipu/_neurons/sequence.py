@@ -16,6 +16,7 @@ import torch
 
 from .. import ops
 from .._warn import warn_at_caller
+from .._lif.models import MODELS
 from ..ops import ReferencePathWarning
 
 
@@ -169,8 +170,19 @@ def _all_to_all_steps(kind, layer, input_, step_shape, options):
     run_sequence does and leaves the hidden states as it does."""
     num_steps = options.pop("num_steps")
     record = options.pop(kind.record_flag)
-    steps = input_.unbind(0) if num_steps is None else [input_] * num_steps
     spk, *others = (initial_state(layer, s, step_shape) for s in kind.states)
+    if _plain_linear(layer.recurrent):  # the whole sequence in one autograd node
+        model = MODELS[kind.op.__name__]
+        result = ops._all_to_all(
+            model, input_, kind.unit_params(layer), (*others, spk), layer.recurrent.weight,
+            layer.recurrent.bias, num_steps=num_steps, record=record, **options)
+        if result is not None:
+            spikes, records, finals = result
+            layer.spk = finals[-1]
+            for name, value in zip(kind.returned, finals):
+                setattr(layer, name, value)
+            return spikes, tuple(records) if record else tuple(finals[:-1])
+    steps = input_.unbind(0) if num_steps is None else [input_] * num_steps
     if spk is None:  # snnTorch starts from zeros_like(input_)
         spk = torch.zeros(step_shape, dtype=input_.dtype, device=input_.device)
     params = kind.unit_params(layer)
@@ -187,6 +199,14 @@ def _all_to_all_steps(kind, layer, input_, step_shape, options):
     states = tuple(zip(*records))
     return torch.stack(spikes), (tuple(torch.stack(r) for r in states) if record
                                  else tuple(others))
+
+
+def _plain_linear(module) -> bool:
+    """Exactly nn.Linear, with no hooks (which one node, never calling the
+    module, would skip)."""
+    return (type(module) is torch.nn.Linear and not module._forward_hooks
+            and not module._forward_pre_hooks and not module._backward_hooks
+            and not getattr(module, "_backward_pre_hooks", None))
 
 
 def _step_loop(kind, layer, input_, num_steps, record):

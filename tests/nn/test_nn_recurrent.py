@@ -243,3 +243,34 @@ def test_fuse_runs_recurrent_neurons_as_the_step_loop(name, all_to_all):
     for t in range(T):
         spikes.append(plain(x[t]))
     assert torch.equal(out, torch.stack(spikes))
+
+
+@pytest.mark.parametrize("name", sorted(NEURONS))
+@pytest.mark.parametrize("hooked", [False, True])
+def test_linear_recurrence_is_one_autograd_node_unless_hooked(name, hooked):
+    # A plain nn.Linear recurrence runs in one node (the weight's gradient one
+    # product after the loop); a hooked one step by step (its hooks called).
+    ours_cls, theirs_cls, kwargs, states = NEURONS[name]
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("V", "all_to_all")}
+    kwargs.update(reset_delay=False, reset_mechanism="zero") if name == "rleaky" else None
+    torch.manual_seed(2)
+    ours = ours_cls(linear_features=N, **kwargs)
+    theirs = theirs_cls(linear_features=N, **kwargs)
+    theirs.load_state_dict(ours.state_dict())
+    calls = []
+    if hooked:
+        ours.recurrent.register_forward_hook(lambda *args: calls.append(1))
+    cur = (_current(seed=10) * 1.5).requires_grad_()
+    gen = torch.Generator().manual_seed(3)
+    init = [((torch.rand(B, N, generator=gen) > 0.5).float() if s == "spk"
+             else torch.randn(B, N, generator=gen) * 0.3).requires_grad_() for s in states]
+    out = ours.forward_sequence(cur, *init)
+    assert (type(out[0].grad_fn).__name__ == "AllToAllFunctionBackward") != hooked
+    assert len(calls) == (T if hooked else 0)
+    ref = _step_loop(theirs, cur, init)
+    for a, r in zip(out, ref):
+        assert torch.equal(a, r)
+    loss, loss_r = (sum((o * (i + 1)).sum() for i, o in enumerate(v)) for v in (out, ref))
+    for a, r in zip(torch.autograd.grad(loss, [cur, *init, *ours.parameters()]),
+                    torch.autograd.grad(loss_r, [cur, *init, *theirs.parameters()])):
+        close_to_round_off(a, r, rel=1e-5)
