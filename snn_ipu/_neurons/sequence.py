@@ -17,6 +17,7 @@ import torch
 from .. import ops
 from .._warn import warn_at_caller
 from .._lif.models import MODELS
+from .hooks import has_hooks
 from ..ops import ReferencePathWarning
 
 
@@ -202,11 +203,9 @@ def _all_to_all_steps(kind, layer, input_, step_shape, options):
 
 
 def _plain_linear(module) -> bool:
-    """Exactly nn.Linear, with no hooks (which one node, never calling the
+    """Exactly nn.Linear, and no hooks (which one node, never calling the
     module, would skip)."""
-    return (type(module) is torch.nn.Linear and not module._forward_hooks
-            and not module._forward_pre_hooks and not module._backward_hooks
-            and not getattr(module, "_backward_pre_hooks", None))
+    return type(module) is torch.nn.Linear and not has_hooks(module)
 
 
 def _step_loop(kind, layer, input_, num_steps, record):
