@@ -30,10 +30,10 @@ from typing import Optional
 import snntorch as snn
 import torch
 from torch import nn
-from torch.nn.modules import module as module_impl  # its global hook registries
 
 from . import ops
 from ._counts import check_num_steps
+from ._neurons.hooks import has_global_hooks, has_hooks, has_own_hooks
 from ._neurons.sequence import FUSED_NEURONS, run_leaky_then_linear, run_sequence
 from ._warn import warn_at_caller
 
@@ -195,27 +195,7 @@ def _folds_into_leaky(layer: nn.Module) -> bool:
     hooks (which the fold, never calling the module, would skip), and only
     while gradients are recorded (that is what the fold speeds up)."""
     return (type(layer) is nn.Linear and 1 <= layer.out_features <= ops.LIF_LINEAR_MAX_OUTPUTS
-            and not _has_hooks(layer) and torch.is_grad_enabled())
-
-
-def _has_own_hooks(layer: nn.Module) -> bool:
-    """Forward or backward hooks registered on the layer itself."""
-    own = (layer._forward_hooks, layer._forward_pre_hooks, layer._backward_hooks,
-           getattr(layer, "_backward_pre_hooks", None))
-    return any(bool(hooks) for hooks in own)
-
-
-def _has_global_hooks() -> bool:
-    """Forward or backward hooks registered for every module."""
-    every = (module_impl._global_forward_hooks, module_impl._global_forward_pre_hooks,
-             module_impl._global_backward_hooks,
-             getattr(module_impl, "_global_backward_pre_hooks", None))
-    return any(bool(hooks) for hooks in every)
-
-
-def _has_hooks(layer: nn.Module) -> bool:
-    """Forward or backward hooks on the layer or on every module."""
-    return _has_own_hooks(layer) or _has_global_hooks()
+            and not has_hooks(layer) and torch.is_grad_enabled())
 
 
 def _check_neuron_hooks(index: int, layer) -> None:
@@ -223,12 +203,12 @@ def _check_neuron_hooks(index: int, layer) -> None:
     not run, so they are refused; hooks on every module still run for the
     other layers, so they get a warning."""
     name = type(layer).__name__
-    if _has_own_hooks(layer):
+    if has_own_hooks(layer):
         raise RuntimeError(
             f"fuse: layer {index} ({name}) has forward or backward hooks; a fused neuron "
             f"runs all time steps in one kernel call and is never called as a module, so "
             f"they would not run. Remove them, or run the model step by step")
-    if _has_global_hooks():
+    if has_global_hooks():
         warn_at_caller(f"fuse: layer {index} ({name}) runs fused, so the hooks registered "
                        f"for every module are not called for it", UserWarning)
 

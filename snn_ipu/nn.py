@@ -1,6 +1,7 @@
 """``snn_ipu.nn``: snnTorch's neurons with a fused multi-step call.
 
-``Leaky``, ``Synaptic``, ``Alpha`` and ``Lapicque`` *are* snnTorch's (same
+``Leaky``, ``Synaptic``, ``Alpha``, ``Lapicque``, ``RLeaky`` and ``RSynaptic``
+*are* snnTorch's (same
 constructor, same per-step call and numerics; snnTorch utilities such as
 ``snntorch.utils.reset``, ``detach_hidden`` and ``export_to_nir`` keep
 working) and add ``forward_sequence``, which runs a whole ``[T, ...]``
@@ -16,7 +17,7 @@ import torch
 
 from ._neurons.sequence import kind_of, run_sequence
 
-__all__ = ["Leaky", "Synaptic", "Alpha", "Lapicque"]
+__all__ = ["Leaky", "Synaptic", "Alpha", "Lapicque", "RLeaky", "RSynaptic"]
 
 _STEP_MODES = ("single", "multi")
 
@@ -143,3 +144,80 @@ class Lapicque(_Sequence, snn.Lapicque):
                          reset_mechanism=reset_mechanism, state_quant=state_quant,
                          output=output)
         self._set_step_mode(step_mode)
+
+
+class RLeaky(_Sequence, snn.RLeaky):
+    """Recurrent leaky integrate-and-fire neuron, as ``snntorch.RLeaky``;
+    ``forward_sequence(input_, spk, mem)`` returns ``(spk_rec, mem_rec)``.
+    Extra argument ``step_mode`` as for :class:`Leaky`.
+
+    With ``all_to_all=False`` (one-to-one recurrence through ``V``) the whole
+    sequence runs in one fused kernel call. With ``all_to_all=True`` (the
+    recurrent ``nn.Linear`` or ``nn.Conv2d``) ``forward_sequence`` runs
+    snnTorch's own step loop, with one ReferencePathWarning: the same
+    results, not faster.
+    """
+
+    def __init__(self, beta, V=1.0, all_to_all=True, linear_features=None,
+                 conv2d_channels=None, kernel_size=None, threshold=1.0, spike_grad=None,
+                 surrogate_disable=False, init_hidden=False, inhibition=False,
+                 learn_beta=False, learn_threshold=False, learn_recurrent=True,
+                 reset_mechanism="subtract", state_quant=False, output=False,
+                 reset_delay=True, step_mode="single"):
+        super().__init__(beta, V=V, all_to_all=all_to_all, linear_features=linear_features,
+                         conv2d_channels=conv2d_channels, kernel_size=kernel_size,
+                         threshold=threshold, spike_grad=spike_grad,
+                         surrogate_disable=surrogate_disable, init_hidden=init_hidden,
+                         inhibition=inhibition, learn_beta=learn_beta,
+                         learn_threshold=learn_threshold, learn_recurrent=learn_recurrent,
+                         reset_mechanism=reset_mechanism, state_quant=state_quant,
+                         output=output, reset_delay=reset_delay)
+        self._set_step_mode(step_mode)
+
+
+class RSynaptic(_Sequence, snn.RSynaptic):
+    """Recurrent second-order neuron, as ``snntorch.RSynaptic``;
+    ``forward_sequence(input_, spk, syn, mem)`` returns ``(spk_rec, syn_rec,
+    mem_rec)``. Extra argument ``step_mode`` as for :class:`Leaky`; the
+    recurrence kinds as for :class:`RLeaky`.
+
+    ``reset_delay=False`` has no effect in snnTorch 1.0.0's RSynaptic when
+    states are passed (and fails when they are not): here it never has one,
+    with one warning (ops.NoEffectWarning). Unlike snnTorch's,
+    ``RSynaptic.detach_hidden()`` and ``reset_hidden()`` of this class also
+    detach and zero the carried spike, as they do for RLeaky (snnTorch's
+    leave it attached to the previous graph and keep it: snnTorch issues
+    #323, #108).
+    """
+
+    def __init__(self, alpha, beta, V=1.0, all_to_all=True, linear_features=None,
+                 conv2d_channels=None, kernel_size=None, threshold=1.0, spike_grad=None,
+                 surrogate_disable=False, init_hidden=False, inhibition=False,
+                 learn_alpha=False, learn_beta=False, learn_threshold=False,
+                 learn_recurrent=True, reset_mechanism="subtract", state_quant=False,
+                 output=False, reset_delay=True, step_mode="single"):
+        super().__init__(alpha, beta, V=V, all_to_all=all_to_all,
+                         linear_features=linear_features, conv2d_channels=conv2d_channels,
+                         kernel_size=kernel_size, threshold=threshold, spike_grad=spike_grad,
+                         surrogate_disable=surrogate_disable, init_hidden=init_hidden,
+                         inhibition=inhibition, learn_alpha=learn_alpha,
+                         learn_beta=learn_beta, learn_threshold=learn_threshold,
+                         learn_recurrent=learn_recurrent, reset_mechanism=reset_mechanism,
+                         state_quant=state_quant, output=output, reset_delay=reset_delay)
+        self._set_step_mode(step_mode)
+
+    @classmethod
+    def detach_hidden(cls):
+        """snnTorch's, and the carried spike detached too."""
+        super().detach_hidden()
+        for layer in cls.instances:
+            if isinstance(layer, snn.RSynaptic):
+                layer.spk.detach_()
+
+    @classmethod
+    def reset_hidden(cls):
+        """snnTorch's, and the carried spike zeroed too."""
+        super().reset_hidden()
+        for layer in cls.instances:
+            if isinstance(layer, snn.RSynaptic):
+                layer.spk = torch.zeros_like(layer.spk)

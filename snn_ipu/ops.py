@@ -1,6 +1,6 @@
 """``snn_ipu.ops``: snnTorch's neurons over all time steps, each layer in one
 fused kernel call: ``lif`` (Leaky), ``synaptic``, ``alpha``, ``lapicque``,
-and ``lif_linear`` (a Leaky layer with the Linear layer its spikes feed).
+``rleaky`` and ``rsynaptic`` (one-to-one recurrence), and ``lif_linear`` (a Leaky layer with the Linear layer its spikes feed).
 
 Each call is checked (snn_ipu/_lif/checks.py), then runs where it can: as one
 PopART op while PopTorch traces for the IPU (_lif/poptorch.py), on the host
@@ -20,14 +20,19 @@ from ._compat import autocast_cpu, compiling
 from ._lif import front_end, poptorch, reference
 from ._lif.checks import check_call, check_params
 from ._lif.config import param_tensors
-from ._lif.models import ALPHA, LAPICQUE, LEAKY, SYNAPTIC
+from ._lif.models import ALPHA, LAPICQUE, LEAKY, RLEAKY, RSYNAPTIC, SYNAPTIC
 from ._warn import warn_at_caller
 
-__all__ = ["lif", "synaptic", "alpha", "lapicque", "lif_linear", "ReferencePathWarning"]
+__all__ = ["lif", "synaptic", "alpha", "lapicque", "rleaky", "rsynaptic", "lif_linear",
+           "ReferencePathWarning", "NoEffectWarning"]
 
 
 class ReferencePathWarning(UserWarning):
     """An ``snn_ipu.ops`` neuron ran the exact PyTorch reference instead of the kernels."""
+
+
+class NoEffectWarning(UserWarning):
+    """An option that has no effect in snnTorch 1.0.0, and so none here."""
 
 
 def _layer(model, op, input_, params, states, *, spike_grad, reset_mechanism, reset_delay,
@@ -243,6 +248,93 @@ def lapicque(input_: torch.Tensor, R, C, time_step=1.0, threshold=1.0,
     return _rounded((spikes, *(records if record_state else finals)), to_bfloat16)
 
 
+def rleaky(input_: torch.Tensor, beta, V, threshold=1.0, spk: Optional[torch.Tensor] = None,
+           mem: Optional[torch.Tensor] = None, *, spike_grad=None,
+           reset_mechanism: str = "subtract", reset_delay: bool = True,
+           record_state: bool = True, num_steps: Optional[int] = None,
+           num_threads: Optional[int] = None):
+    """snnTorch's recurrent ``RLeaky`` with one-to-one recurrence
+    (``all_to_all=False``) over all time steps, as a time loop of
+    ``snntorch.RLeaky`` would compute it, in one fused kernel call:
+    ``mem = (beta*mem + x) + spk*V``, then the reset and the spike
+    (snnTorch's operations in its order). The spike fed back is the previous
+    step's output spike, with its surrogate gradient (not detached).
+
+    Args are those of :func:`synaptic`, with ``V`` the recurrent weight (a
+    number or a tensor broadcastable to one step: one weight, or one per
+    neuron; not clamped), ``spk`` and ``mem`` the initial spike and membrane
+    (zeros if omitted). All-to-all recurrence (a Linear or Conv2d over the
+    spikes) is ``snn_ipu.nn.RLeaky``'s.
+
+    Returns:
+        ``(spk, mem_rec)`` shaped like ``input_``, or with
+        ``record_state=False`` ``(spk, mem_last)``; the spike state after the
+        last step is ``spk[-1]``. Gradients flow to ``input_``, ``spk``,
+        ``mem``, ``beta``, ``V`` and ``threshold``.
+    """
+    input_, to_bfloat16 = _from_bfloat16(input_)
+    spikes, records, finals = _layer(
+        RLEAKY, "rleaky", input_, (beta, V, threshold), (mem, spk),
+        spike_grad=spike_grad, reset_mechanism=reset_mechanism, reset_delay=reset_delay,
+        record=record_state, num_steps=num_steps, num_threads=num_threads,
+        finite=("beta",))
+    return _rounded((spikes, records[0] if record_state else finals[0]), to_bfloat16)
+
+
+_warned_rsynaptic_reset_delay = False
+
+
+def _rsynaptic_reset_delay(reset_delay):
+    """RSynaptic's reset_delay as the kernels take it: False has no effect
+    in snnTorch 1.0.0 (warned once) and runs as True; other values pass on to
+    the checks."""
+    global _warned_rsynaptic_reset_delay
+    if reset_delay is not False:
+        return reset_delay
+    if not _warned_rsynaptic_reset_delay:
+        _warned_rsynaptic_reset_delay = True
+        warn_at_caller("snn_ipu.ops.rsynaptic: reset_delay=False has no effect in snnTorch "
+                       "1.0.0's RSynaptic (its correction writes a local variable); the "
+                       "results are those of reset_delay=True, as snnTorch's",
+                       NoEffectWarning)
+    return True
+
+
+def rsynaptic(input_: torch.Tensor, alpha, beta, V, threshold=1.0,
+              spk: Optional[torch.Tensor] = None, syn: Optional[torch.Tensor] = None,
+              mem: Optional[torch.Tensor] = None, *, spike_grad=None,
+              reset_mechanism: str = "subtract", reset_delay: bool = True,
+              record_state: bool = True, num_steps: Optional[int] = None,
+              num_threads: Optional[int] = None):
+    """snnTorch's recurrent ``RSynaptic`` with one-to-one recurrence
+    (``all_to_all=False``) over all time steps, as a time loop of
+    ``snntorch.RSynaptic`` would compute it, in one fused kernel call:
+    ``syn = (alpha*syn + x) + spk*V``, ``mem = beta*mem + syn``, then the
+    reset and the spike (snnTorch's operations in its order; its zero reset
+    clears the new membrane, not the synaptic current).
+
+    ``reset_delay=False`` has no effect in snnTorch 1.0.0 (its correction
+    writes a local variable): the results are those of ``reset_delay=True``,
+    as snnTorch's, with one :class:`NoEffectWarning`. Other arguments as
+    :func:`rleaky`, with ``alpha`` the synaptic current's decay (clamped to
+    [0, 1]) and ``syn`` the initial synaptic current.
+
+    Returns:
+        ``(spk, syn_rec, mem_rec)`` shaped like ``input_``, or with
+        ``record_state=False`` ``(spk, syn_last, mem_last)``. Gradients flow
+        to ``input_``, ``spk``, ``syn``, ``mem``, ``alpha``, ``beta``, ``V``
+        and ``threshold``.
+    """
+    input_, to_bfloat16 = _from_bfloat16(input_)
+    spikes, records, finals = _layer(
+        RSYNAPTIC, "rsynaptic", input_, (alpha, beta, V, threshold), (syn, mem, spk),
+        spike_grad=spike_grad, reset_mechanism=reset_mechanism,
+        reset_delay=_rsynaptic_reset_delay(reset_delay),
+        record=record_state, num_steps=num_steps, num_threads=num_threads,
+        finite=("alpha", "beta"))
+    return _rounded((spikes, *(records if record_state else finals[:2])), to_bfloat16)
+
+
 def _as_tensor(name, value, input_):
     """A Lapicque constant as snnTorch holds it: numbers through
     torch.as_tensor (an int stays an integer tensor)."""
@@ -252,6 +344,37 @@ def _as_tensor(name, value, input_):
         return value
     device = input_.device if isinstance(input_, torch.Tensor) else None
     return torch.as_tensor(value, device=device)
+
+
+def _all_to_all(model, input_, params, states, weight, bias, *, spike_grad, reset_mechanism,
+                reset_delay, record, num_steps):
+    """A layer of ``model`` (RLeaky or RSynaptic, its parameters with V = 1,
+    its states in its order, the carried spike last) whose carried spike is
+    ``F.linear(spk_prev, weight, bias)``, in one autograd node (see
+    _lif/recurrent.py): (spikes, the records or None, the final states), or
+    None where that path does not apply (the caller then runs the steps one
+    by one): not float32 on CPU, no kernels for the options, a weight not
+    [F, F] for the input's last dimension F, PopTorch tracing,
+    torch.compile or CPU autocast."""
+    if not isinstance(weight, torch.Tensor) or (bias is not None
+                                                and not isinstance(bias, torch.Tensor)):
+        return None
+    if model is RSYNAPTIC:
+        reset_delay = _rsynaptic_reset_delay(reset_delay)
+    call = check_call(model, input_, params, states, spike_grad, reset_mechanism,
+                      reset_delay, record, num_steps, None, finite=model.clamped)
+    x = call.x
+    applies = (call.reason is None and _host is not None and x.device.type == "cpu"
+               and x.dtype == torch.float32 and x.numel() > 0 and x.dim() >= 2
+               and weight.dim() == 2 and weight.shape[0] == weight.shape[1] == x.shape[-1]
+               and weight.dtype == torch.float32 and weight.device.type == "cpu"
+               and (bias is None or (bias.dtype == torch.float32 and bias.device.type == "cpu"))
+               and not _ipu.is_tracing() and not compiling() and not autocast_cpu())
+    if not applies:
+        return None
+    return front_end.run_kernels(model, x, call.states, call.params, call.reset_mode,
+                                 reset_delay, call.spec, call.threads, record, call.num_steps,
+                                 recurrent=(weight, bias))
 
 
 # The largest Linear output (K) lif_linear folds into the LIF backward: it

@@ -54,12 +54,15 @@ template <typename FPType>
 constexpr unsigned kWorkerGrain = sizeof(FPType) >= 8 ? 1u : 8u / sizeof(FPType);
 
 // Neuron models, numbered as the PopART op's "model" attribute (so they never
-// change meaning): snnTorch 1.0.0's Leaky, Synaptic, Alpha and Lapicque.
+// change meaning): snnTorch 1.0.0's Leaky, Synaptic, Alpha and Lapicque, and
+// RLeaky and RSynaptic with one-to-one recurrence (all_to_all=False).
 constexpr unsigned kModelLeaky = 0;
 constexpr unsigned kModelSynaptic = 1;
 constexpr unsigned kModelAlpha = 2;
 constexpr unsigned kModelLapicque = 3;
-constexpr unsigned kNumModels = 4;
+constexpr unsigned kModelRLeaky = 4;
+constexpr unsigned kModelRSynaptic = 5;
+constexpr unsigned kNumModels = 6;
 
 // What the plan, the host runner and the bindings know of a model; each
 // model's codelet header (LeakyModel.hpp, ...) states the same in its own
@@ -84,6 +87,10 @@ constexpr ModelShape modelShape(unsigned model) {
     return {3, 3, 4, false, {4, 4}};
   case kModelLapicque: // mem; R, 1/(R*C), time step, 1 - dt/(R*C), threshold; mem, x
     return {1, 1, 5, false, {2, 2}};
+  case kModelRLeaky: // mem, spk; beta, V, threshold; mem, spk (and V)
+    return {2, 1, 3, true, {2, 3}};
+  case kModelRSynaptic: // syn, mem, spk; alpha, beta, V, threshold; syn, mem, spk
+    return {3, 2, 4, false, {3, 3}};
   }
   return {0, 0, 0, false, {0, 0}};
 }

@@ -7,6 +7,8 @@
 #include "LapicqueModel.hpp"
 #include "LeakyModel.hpp"
 #include "LifTypes.hpp"
+#include "RLeakyModel.hpp"
+#include "RSynapticModel.hpp"
 #include "SynapticModel.hpp"
 #include "Variant.hpp"
 
@@ -18,6 +20,8 @@ template <> struct ModelOf<kModelLeaky> { using type = LeakyModel; };
 template <> struct ModelOf<kModelSynaptic> { using type = SynapticModel; };
 template <> struct ModelOf<kModelAlpha> { using type = AlphaModel; };
 template <> struct ModelOf<kModelLapicque> { using type = LapicqueModel; };
+template <> struct ModelOf<kModelRLeaky> { using type = RLeakyModel; };
+template <> struct ModelOf<kModelRSynaptic> { using type = RSynapticModel; };
 
 template <class M> constexpr bool agreesWithShape() {
   constexpr ModelShape shape = modelShape(M::kModel);
@@ -30,6 +34,8 @@ static_assert(agreesWithShape<LeakyModel>(), "LeakyModel vs modelShape");
 static_assert(agreesWithShape<SynapticModel>(), "SynapticModel vs modelShape");
 static_assert(agreesWithShape<AlphaModel>(), "AlphaModel vs modelShape");
 static_assert(agreesWithShape<LapicqueModel>(), "LapicqueModel vs modelShape");
+static_assert(agreesWithShape<RLeakyModel>(), "RLeakyModel vs modelShape");
+static_assert(agreesWithShape<RSynapticModel>(), "RSynapticModel vs modelShape");
 
 SNN_IPU_VARIANT_END
 } // namespace snn_ipu

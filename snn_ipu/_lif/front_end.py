@@ -13,6 +13,7 @@ from .autograd import NeuronFunction
 from .config import KernelConfig, kernel_reset_delay
 from .kernels import forward_bytes, neurons_of
 from .linear import LifLinearFunction
+from .recurrent import AllToAllFunction
 
 # Which autograd front end eager calls take. torch.compile needs the custom
 # op and always gets it; in eager mode the Function is the same kernels with
@@ -22,7 +23,7 @@ EAGER_CUSTOM_OP = False
 
 
 def run_kernels(model, x, states, params, reset_mode, reset_delay, spec, threads,
-                record_states, num_steps, linear=None):
+                record_states, num_steps, linear=None, recurrent=None):
     """Runs a layer of ``model`` (models.ModelSpec) through the kernels, for
     checked arguments: ``x`` [T or 1, ...] (1 with num_steps), ``states`` a
     tuple with a tensor broadcastable to one step (in the state dtype) or
@@ -30,7 +31,10 @@ def run_kernels(model, x, states, params, reset_mode, reset_delay, spec, threads
     tensor per parameter, ``spec`` the surrogate's kernel spec. Returns
     (spikes, the records as a tuple, or None without record_states, the final
     states as a tuple, in x's dtype). With ``linear=(weight, bias)`` (Leaky,
-    float32): (the Linear's output over the spikes, the final membrane)."""
+    float32): (the Linear's output over the spikes, the final membrane).
+    With ``recurrent=(weight, bias)`` (RLeaky and RSynaptic with V = 1,
+    float32): the carried spike is that Linear's product of the previous
+    spikes (recurrent.py), and the outputs are as without it."""
     rows = x.shape[0]  # T, or 1 for a static input
     step_shape = x.shape[1:]
     out_shape = (num_steps if num_steps is not None else rows, *step_shape)
@@ -83,9 +87,12 @@ def run_kernels(model, x, states, params, reset_mode, reset_delay, spec, threads
         weight, bias = linear
         out, mem_final = LifLinearFunction.apply(current, *layer, weight, bias, config)
         return out.reshape(*out_shape[:-1], weight.shape[0]), mem_final
-    use_custom_op = library.AVAILABLE and (EAGER_CUSTOM_OP or is_compiling)
-    apply = library.apply if use_custom_op else NeuronFunction.apply
-    outputs = apply(config, current, *layer)
+    if recurrent is not None:
+        outputs = AllToAllFunction.apply(config, current, *recurrent, *layer)
+    else:
+        use_custom_op = library.AVAILABLE and (EAGER_CUSTOM_OP or is_compiling)
+        apply = library.apply if use_custom_op else NeuronFunction.apply
+        outputs = apply(config, current, *layer)
     spikes = outputs[0]
     records = tuple(outputs[1:1 + model.recorded]) if record_states else None
     # The final states are in the state dtype: float32 for float16 layers.

@@ -31,5 +31,15 @@ ALPHA = ModelSpec("alpha", 2, ("syn_exc", "syn_inh", "mem"), 3,
 LAPICQUE = ModelSpec("lapicque", 3, ("mem",), 1, ("R", "k", "time_step", "c", "threshold"),
                      (), False, "subtract")
 
-MODELS = {m.name: m for m in (LEAKY, SYNAPTIC, ALPHA, LAPICQUE)}
+# RLeaky and RSynaptic with one-to-one recurrence (all_to_all=False): the
+# carried spike is a state (not recorded: it is the output), V the recurrent
+# weight. RSynaptic's reset_delay=False does nothing in snnTorch 1.0.0, so the
+# model has no such variant (ops.rsynaptic warns and runs reset_delay=True).
+RLEAKY = ModelSpec("rleaky", 4, ("mem", "spk"), 1, ("beta", "V", "threshold"), ("beta",),
+                   True, "subtract")
+RSYNAPTIC = ModelSpec("rsynaptic", 5, ("syn", "mem", "spk"), 2,
+                      ("alpha", "beta", "V", "threshold"), ("alpha", "beta"), False,
+                      "subtract")
+
+MODELS = {m.name: m for m in (LEAKY, SYNAPTIC, ALPHA, LAPICQUE, RLEAKY, RSYNAPTIC)}
 MODELS_BY_ID = {m.id: m for m in MODELS.values()}

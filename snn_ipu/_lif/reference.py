@@ -1,5 +1,6 @@
 """The exact PyTorch reference of the neuron ops: the steps of snnTorch
-1.0.0's Leaky, Synaptic, Alpha and Lapicque, written out with the same
+1.0.0's Leaky, Synaptic, Alpha, Lapicque, RLeaky and RSynaptic (one-to-one
+recurrence), written out with the same
 operations in the same order (shared/NEURONS.md).
 
 It is the path for what the kernels do not cover (custom or stochastic
@@ -139,5 +140,40 @@ def _lapicque_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
     return spike_fn(base - threshold), (base,)
 
 
+def _rleaky_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
+    (mem, spk), (beta, V, threshold) = states, params
+    reset = _reset(mem, threshold, spike_fn)
+    base = beta.clamp(0, 1) * mem + x + spk * V
+    if reset_mechanism == "subtract":
+        new = base - reset * threshold
+    elif reset_mechanism == "zero":
+        # snnTorch subtracts the recomputed base, the same value.
+        new = base - reset * (beta.clamp(0, 1) * mem + x + spk * V)
+    else:
+        new = base
+    spk = spike_fn(new - threshold)
+    if not reset_delay:
+        do_reset = spk - reset
+        if reset_mechanism == "subtract":
+            new = new - do_reset * threshold
+        elif reset_mechanism == "zero":
+            new = new - do_reset * new
+    return spk, (new, spk)
+
+
+def _rsynaptic_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
+    # reset_delay=False does nothing in snnTorch 1.0.0's RSynaptic.
+    (syn, mem, spk), (alpha, beta, V, threshold) = states, params
+    reset = _reset(mem, threshold, spike_fn)
+    syn = alpha.clamp(0, 1) * syn + x + spk * V
+    new = beta.clamp(0, 1) * mem + syn
+    if reset_mechanism == "subtract":
+        new = new - reset * threshold
+    elif reset_mechanism == "zero":
+        new = new - (beta.clamp(0, 1) * mem + syn) * reset
+    spk = spike_fn(new - threshold)
+    return spk, (syn, new, spk)
+
+
 _STEPS = {"leaky": _leaky_step, "synaptic": _synaptic_step, "alpha": _alpha_step,
-          "lapicque": _lapicque_step}
+          "lapicque": _lapicque_step, "rleaky": _rleaky_step, "rsynaptic": _rsynaptic_step}

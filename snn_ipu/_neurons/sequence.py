@@ -1,5 +1,6 @@
-"""Running an snnTorch neuron layer (Leaky, Synaptic, Alpha, Lapicque) over a
-whole sequence with the fused kernels.
+"""Running an snnTorch neuron layer (Leaky, Synaptic, Alpha, Lapicque, and
+RLeaky and RSynaptic with one-to-one recurrence) over a whole sequence with
+the fused kernels.
 
 Shared by ``snn_ipu.nn``'s neurons (``forward_sequence``) and ``snn_ipu.fuse``.
 The layer may be snnTorch's own: its parameters, options and hidden states
@@ -15,6 +16,8 @@ import torch
 
 from .. import ops
 from .._warn import warn_at_caller
+from .._lif.models import MODELS
+from .hooks import has_hooks
 from ..ops import ReferencePathWarning
 
 
@@ -27,6 +30,17 @@ class NeuronKind(NamedTuple):
     params: Callable                      # layer -> the op's parameter arguments
     record_flag: str                      # the op's record argument
     reset_delay: bool                     # whether the op takes reset_delay
+    # The states the op returns after the spikes (records or last values);
+    # the others (a recurrent neuron's carried spike, "spk") are the
+    # spikes' last step.
+    outputs: Optional[Tuple[str, ...]] = None
+    # A recurrent neuron's parameters with V = 1, for its all-to-all steps
+    # (_all_to_all_steps).
+    unit_params: Optional[Callable] = None
+
+    @property
+    def returned(self) -> Tuple[str, ...]:
+        return self.outputs if self.outputs is not None else self.states
 
 
 # Most derived first: isinstance finds a subclass's own entry.
@@ -40,6 +54,16 @@ KINDS = (
     NeuronKind(snn.Lapicque, ("mem",), ops.lapicque,
                lambda layer: (layer.R, layer.C, layer.time_step, layer.threshold),
                "record_state", False),
+    # One-to-one recurrence: V as the layer's recurrence holds it (what its
+    # step multiplies by; the same Parameter as layer.V unless reassigned).
+    NeuronKind(snn.RLeaky, ("spk", "mem"), ops.rleaky,
+               lambda layer: (layer.beta, layer.recurrent.V, layer.threshold),
+               "record_state", True, ("mem",),
+               lambda layer: (layer.beta, 1.0, layer.threshold)),
+    NeuronKind(snn.RSynaptic, ("spk", "syn", "mem"), ops.rsynaptic,
+               lambda layer: (layer.alpha, layer.beta, layer.recurrent.V, layer.threshold),
+               "record_state", True, ("syn", "mem"),
+               lambda layer: (layer.alpha, layer.beta, 1.0, layer.threshold)),
 )
 FUSED_NEURONS = tuple(kind.base for kind in KINDS)
 
@@ -100,6 +124,8 @@ def run_sequence(layer, input_: torch.Tensor, states=None, *,
         options["reset_delay"] = layer.reset_delay
     if kind.base is snn.Leaky:
         options["graded_spikes_factor"] = layer.graded_spikes_factor
+    if kind.unit_params is not None and layer.all_to_all:
+        return _all_to_all_steps(kind, layer, input_, step_shape, options)
     spk, *second = kind.op(input_, *kind.params(layer),
                            *(initial_state(layer, s, step_shape) for s in kind.states),
                            **options)
@@ -107,8 +133,10 @@ def run_sequence(layer, input_: torch.Tensor, states=None, *,
     # their own, as in snnTorch's loop (whose record is a stack of copies),
     # so that detach_hidden() can detach them in place and an in-place edit
     # of a returned record does not change them.
-    for name, value in zip(kind.states, second):
+    for name, value in zip(kind.returned, second):
         setattr(layer, name, value[-1].clone() if record else value)
+    if "spk" in kind.states:
+        layer.spk = spk[-1].clone()
     return spk, tuple(second)
 
 
@@ -133,9 +161,56 @@ def run_leaky_then_linear(layer: snn.Leaky, linear: torch.nn.Linear, input_: tor
     return out
 
 
+def _all_to_all_steps(kind, layer, input_, step_shape, options):
+    """A recurrent neuron with all_to_all=True (a Linear or Conv2d over the
+    previous spikes feeds every step, so no fusion over time is possible):
+    per step, snnTorch's own call of the recurrent layer on the previous
+    spikes (its product bitwise snnTorch's), then one step of the fused
+    kernel taking that product as the carried spike, with V = 1 (``rec*1``
+    is ``rec`` exactly, and its gradient the product's). Returns what
+    run_sequence does and leaves the hidden states as it does."""
+    num_steps = options.pop("num_steps")
+    record = options.pop(kind.record_flag)
+    spk, *others = (initial_state(layer, s, step_shape) for s in kind.states)
+    if _plain_linear(layer.recurrent):  # the whole sequence in one autograd node
+        model = MODELS[kind.op.__name__]
+        result = ops._all_to_all(
+            model, input_, kind.unit_params(layer), (*others, spk), layer.recurrent.weight,
+            layer.recurrent.bias, num_steps=num_steps, record=record, **options)
+        if result is not None:
+            spikes, records, finals = result
+            layer.spk = finals[-1]
+            for name, value in zip(kind.returned, finals):
+                setattr(layer, name, value)
+            return spikes, tuple(records) if record else tuple(finals[:-1])
+    steps = input_.unbind(0) if num_steps is None else [input_] * num_steps
+    if spk is None:  # snnTorch starts from zeros_like(input_)
+        spk = torch.zeros(step_shape, dtype=input_.dtype, device=input_.device)
+    params = kind.unit_params(layer)
+    spikes, records = [], []
+    for x in steps:
+        out = kind.op(x.unsqueeze(0), *params, layer.recurrent(spk), *others,
+                      record_state=False, **options)
+        spk, others = out[0][0], list(out[1:])
+        spikes.append(spk)
+        records.append(others)
+    layer.spk = spk.clone()
+    for name, value in zip(kind.returned, others):
+        setattr(layer, name, value)
+    states = tuple(zip(*records))
+    return torch.stack(spikes), (tuple(torch.stack(r) for r in states) if record
+                                 else tuple(others))
+
+
+def _plain_linear(module) -> bool:
+    """Exactly nn.Linear, and no hooks (which one node, never calling the
+    module, would skip)."""
+    return type(module) is torch.nn.Linear and not has_hooks(module)
+
+
 def _step_loop(kind, layer, input_, num_steps, record):
     steps = input_.unbind(0) if num_steps is None else [input_] * num_steps
-    spikes, records = [], [[] for _ in kind.states]
+    spikes, records = [], [[] for _ in kind.returned]
     for x in steps:
         for name in kind.states:
             state = getattr(layer, name)
@@ -143,7 +218,7 @@ def _step_loop(kind, layer, input_, num_steps, record):
                 setattr(layer, name, torch.zeros_like(x))
         out = kind.base.forward(layer, x)
         spikes.append(out[0] if isinstance(out, tuple) else out)
-        for record_, name in zip(records, kind.states):
+        for record_, name in zip(records, kind.returned):
             record_.append(getattr(layer, name))
     spk = torch.stack(spikes)
     if record:

@@ -16,7 +16,10 @@ import torch
 
 from .. import ops
 
-MODELS = ("leaky", "synaptic", "alpha", "lapicque")
+MODELS = ("leaky", "synaptic", "alpha", "lapicque", "rleaky", "rsynaptic")
+# The recurrent models (one-to-one, all_to_all=False): their per-step call
+# takes the spike back as a state.
+RECURRENT = ("rleaky", "rsynaptic")
 # The benchmark's layer of each model: its parameters (the snnTorch tutorials'
 # values, alpha above beta as Alpha requires) and snnTorch's class name.
 MODEL_ARGS = {
@@ -24,9 +27,11 @@ MODEL_ARGS = {
     "synaptic": dict(alpha=0.9, beta=0.8),
     "alpha": dict(alpha=0.9, beta=0.8),
     "lapicque": dict(R=5.1, C=5e-3, time_step=1e-3),
+    "rleaky": dict(beta=0.9, V=0.5),
+    "rsynaptic": dict(alpha=0.9, beta=0.8, V=0.5),
 }
 SNNTORCH_CLASS = {"leaky": "Leaky", "synaptic": "Synaptic", "alpha": "Alpha",
-                  "lapicque": "Lapicque"}
+                  "lapicque": "Lapicque", "rleaky": "RLeaky", "rsynaptic": "RSynaptic"}
 BETA = MODEL_ARGS["leaky"]["beta"]
 
 
@@ -40,12 +45,87 @@ def fused(num_threads=None, model="leaky"):
     return run
 
 
+def _recurrent_layer(cls, model, n, **extra):
+    """A recurrent neuron of ``model`` with an all-to-all Linear recurrence of
+    ``n`` features, its weights drawn from a fixed seed, so that every
+    implementation runs the same layer."""
+    args = {k: v for k, v in MODEL_ARGS[model].items() if k != "V"}
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        layer = cls(linear_features=n, **args, **extra)
+    return layer
+
+
+def fused_all_to_all(model):
+    """snn_ipu.nn's neuron with the Linear recurrence: per step snnTorch's
+    recurrent call, then a fused kernel step."""
+    from .. import nn as snn_nn
+
+    cls = {"rleaky": snn_nn.RLeaky, "rsynaptic": snn_nn.RSynaptic}[model]
+    layers = {}
+
+    def run(current):
+        n = current.shape[-1]
+        if n not in layers:
+            layers[n] = _recurrent_layer(cls, model, n)
+        layer = layers[n]
+        zeros = [torch.zeros_like(current[0]) for _ in range(_states(model))]
+        return layer.forward_sequence(current, *zeros)[0]
+
+    return run
+
+
+def snntorch_all_to_all(model):
+    """snnTorch's neuron with the Linear recurrence in its Python time loop."""
+    import snntorch as snn
+
+    cls = getattr(snn, SNNTORCH_CLASS[model])
+    layers = {}
+
+    def run(current):
+        n = current.shape[-1]
+        if n not in layers:
+            layers[n] = _recurrent_layer(cls, model, n)
+            snn.SpikingNeuron.instances.clear()
+        layer = layers[n]
+        states = [torch.zeros_like(current[0]) for _ in range(_states(model))]
+        spikes = []
+        for x in current.unbind(0):
+            states = layer(x, *states)
+            spikes.append(states[0])
+        return torch.stack(spikes)
+
+    return run
+
+
+def matmuls_alone(model):
+    """The floor set by the recurrence's matrix products alone: T products
+    F.linear(x_t, W, b) of the layer's shape forward, and their 2T
+    backward (input and weight gradients)."""
+    layers = {}
+
+    def run(current):
+        n = current.shape[-1]
+        if n not in layers:
+            with torch.random.fork_rng():
+                torch.manual_seed(0)
+                layers[n] = torch.nn.Linear(n, n)
+        linear = layers[n]
+        return torch.stack([linear(x) for x in current.unbind(0)])
+
+    return run
+
+
 def _op_and_params(model):
     args = MODEL_ARGS[model]
     if model == "leaky":
         return ops.lif, (args["beta"],)
     if model == "lapicque":
         return ops.lapicque, (args["R"], args["C"], args["time_step"])
+    if model == "rleaky":
+        return ops.rleaky, (args["beta"], args["V"])
+    if model == "rsynaptic":
+        return ops.rsynaptic, (args["alpha"], args["beta"], args["V"])
     return getattr(ops, model), (args["alpha"], args["beta"])
 
 
@@ -53,15 +133,18 @@ def snntorch_loop(model="leaky"):
     """snnTorch 1.0.0's neuron in a Python time loop (the unbind form)."""
     import snntorch as snn
 
-    layer = getattr(snn, SNNTORCH_CLASS[model])(**MODEL_ARGS[model])
+    recurrent = model in RECURRENT
+    extra = {"all_to_all": False} if recurrent else {}
+    layer = getattr(snn, SNNTORCH_CLASS[model])(**MODEL_ARGS[model], **extra)
     snn.SpikingNeuron.instances.clear()
 
     def run(current):
         states = [torch.zeros_like(current[0]) for _ in range(_states(model))]
         spikes = []
         for x in current.unbind(0):
-            spk, *states = layer(x, *states)
-            spikes.append(spk)
+            out = layer(x, *states)
+            spikes.append(out[0])
+            states = out if recurrent else out[1:]
         return torch.stack(spikes)
 
     return run
@@ -73,7 +156,8 @@ def snntorch_leaky():
 
 
 def _states(model):
-    return {"leaky": 1, "synaptic": 2, "alpha": 3, "lapicque": 1}[model]
+    return {"leaky": 1, "synaptic": 2, "alpha": 3, "lapicque": 1, "rleaky": 2,
+            "rsynaptic": 3}[model]
 
 
 class _ATanSpike(torch.autograd.Function):
@@ -138,7 +222,33 @@ def _plain_lapicque(current):
     return torch.stack(spikes)
 
 
-_PLAIN = {"leaky": _plain_leaky, "synaptic": _plain_synaptic, "alpha": _plain_alpha,
+def _plain_rleaky(current):
+    beta, V = MODEL_ARGS["rleaky"]["beta"], MODEL_ARGS["rleaky"]["V"]
+    mem = spk = torch.zeros_like(current[0])
+    spikes = []
+    for x in current.unbind(0):
+        reset = (mem > 1.0).to(mem.dtype)
+        mem = beta * mem + x + V * spk - reset
+        spk = _ATanSpike.apply(mem - 1.0)
+        spikes.append(spk)
+    return torch.stack(spikes)
+
+
+def _plain_rsynaptic(current):
+    args = MODEL_ARGS["rsynaptic"]
+    alpha, beta, V = args["alpha"], args["beta"], args["V"]
+    syn = mem = spk = torch.zeros_like(current[0])
+    spikes = []
+    for x in current.unbind(0):
+        reset = (mem > 1.0).to(mem.dtype)
+        syn = alpha * syn + x + V * spk
+        mem = beta * mem + syn - reset
+        spk = _ATanSpike.apply(mem - 1.0)
+        spikes.append(spk)
+    return torch.stack(spikes)
+
+
+_PLAIN = {"leaky": _plain_leaky, "rleaky": _plain_rleaky, "rsynaptic": _plain_rsynaptic, "synaptic": _plain_synaptic, "alpha": _plain_alpha,
           "lapicque": _plain_lapicque}
 
 

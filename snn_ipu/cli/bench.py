@@ -1,6 +1,8 @@
 """``python -m snn_ipu bench``: a neuron layer's forward + backward, snn_ipu
-against the others (``--model``: leaky, the default, synaptic, alpha or
-lapicque).
+against the others (``--model``: leaky, the default, synaptic, alpha,
+lapicque, or rleaky and rsynaptic with one-to-one recurrence, or with
+``--recurrent linear`` an all-to-all Linear recurrence, timed against its
+matrix products alone).
 
 For each [T, B, N] shape, on one current and one upstream spike gradient:
 checks that snn_ipu equals snnTorch (spikes bitwise, input gradient to float32
@@ -28,6 +30,7 @@ import torch
 
 from .._backends.host import require_host
 from . import baselines as _baselines
+from .errors import CommandError
 from .args import add_threads, non_negative_int, positive_int, use_threads
 from .measure import CopyProbe, Progress, interleaved_medians, peak_tensor_bytes
 
@@ -108,6 +111,15 @@ def machine_description() -> dict:
 
 def implementations(args):
     model = args.model
+    if args.recurrent == "linear":
+        # The Linear recurrence: snn_ipu's steps, snnTorch's loop, and the
+        # floor set by the layer's matrix products alone.
+        impls = {"snn_ipu": _baselines.fused_all_to_all(model)}
+        if "snntorch" in args.baselines:
+            impls[f"snnTorch {_baselines.SNNTORCH_CLASS[model]} loop"] = (
+                _baselines.snntorch_all_to_all(model))
+        impls["matmuls alone"] = _baselines.matmuls_alone(model)
+        return impls
     impls = {"snn_ipu": _baselines.fused(args.threads, model)}
     if args.one_thread:
         # Thread scaling, timed in the same round-robin: its "x snn_ipu" is
@@ -147,10 +159,13 @@ def _snntorch_reference(model):
     return run
 
 
-def check_correctness(current, grad_spikes, model="leaky"):
+def check_correctness(current, grad_spikes, model="leaky", recurrent="one-to-one"):
     """snn_ipu against snnTorch on the benchmarked inputs, in their dtype."""
     results = []
-    for run in (_baselines.fused(model=model), _snntorch_reference(model)):
+    runs = ((_baselines.fused_all_to_all(model), _baselines.snntorch_all_to_all(model))
+            if recurrent == "linear" else
+            (_baselines.fused(model=model), _snntorch_reference(model)))
+    for run in runs:
         x = current.detach().clone().requires_grad_()
         spk = run(x)
         spk.backward(grad_spikes)
@@ -177,7 +192,8 @@ def bench_shape(shape, impls, args, progress, copy_probe):
     current = (torch.randn(shape, generator=gen) * 0.6 + 0.25).to(dtype)
     grad_spikes = torch.randn(shape, generator=gen).to(dtype)
     elements = current.numel()
-    rel_err = check_correctness(current, grad_spikes, args.model) if args.check else None
+    rel_err = (check_correctness(current, grad_spikes, args.model, args.recurrent)
+               if args.check else None)
 
     steps, inputs = {}, {}
     for name, run in impls.items():
@@ -204,6 +220,7 @@ def bench_shape(shape, impls, args, progress, copy_probe):
         rows.append({
             "implementation": name,
             "model": args.model,
+            "recurrent": args.recurrent,
             "shape": list(shape),
             "dtype": args.dtype,
             "ms": seconds[name] * 1e3,
@@ -277,6 +294,10 @@ def write_plot(rows, path):
 def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--model", choices=_baselines.MODELS, default="leaky",
                         help="the neuron model (default %(default)s)")
+    parser.add_argument("--recurrent", choices=["one-to-one", "linear"], default="one-to-one",
+                        help="rleaky and rsynaptic: one-to-one recurrence (V), or an "
+                             "all-to-all Linear of N x N (snnTorch's linear_features=N), "
+                             "timed with the matmuls alone (default %(default)s)")
     parser.add_argument("--shapes", type=parse_shapes, default=None,
                         help=f"';'-separated T,B,N shapes (default {DEFAULT_SHAPES})")
     parser.add_argument("--quick", action="store_true",
@@ -305,6 +326,9 @@ def add_arguments(parser: argparse.ArgumentParser):
 
 def main(args) -> int:
     require_host()  # timing the reference path instead would mislead
+    if args.recurrent == "linear" and (args.model not in _baselines.RECURRENT
+                                       or args.dtype != "float32"):
+        raise CommandError("--recurrent linear: for --model rleaky or rsynaptic, in float32")
     use_threads(args)
     shapes = args.shapes or parse_shapes(QUICK_SHAPES if args.quick else DEFAULT_SHAPES)
     impls = implementations(args)

@@ -15,7 +15,7 @@ from torch import nn
 
 HIDDEN, OUTPUTS, BETA, NUM_STEPS = 1000, 10, 0.9, 25
 
-NEURONS = ("leaky", "synaptic", "alpha", "lapicque")
+NEURONS = ("leaky", "synaptic", "alpha", "lapicque", "rleaky")
 
 
 def make_neuron(neuron: str, beta: float = BETA, **kwargs):
@@ -23,13 +23,16 @@ def make_neuron(neuron: str, beta: float = BETA, **kwargs):
     Synaptic's synaptic current decaying with 0.5; Alpha's excitatory
     current decaying with ``beta`` and its inhibitory one with 0.8 (alpha
     must exceed beta); Lapicque's RC made from ``beta`` with R = 10, so that
-    its input gain R*log(1/beta) is about Leaky's 1."""
+    its input gain R*log(1/beta) is about Leaky's 1; RLeaky's one-to-one
+    recurrence starting at V = 0.5, learnt (snnTorch's learn_recurrent)."""
     if neuron == "synaptic":
         return snn.Synaptic(alpha=0.5, beta=beta, **kwargs)
     if neuron == "alpha":
         return snn.Alpha(alpha=beta, beta=0.8, **kwargs)
     if neuron == "lapicque":
         return snn.Lapicque(beta=beta, R=10, **kwargs)
+    if neuron == "rleaky":
+        return snn.RLeaky(beta=beta, V=0.5, all_to_all=False, **kwargs)
     return snn.Leaky(beta=beta, **kwargs)
 
 
@@ -65,11 +68,15 @@ class SeedTutorialNet(nn.Module):
         states1 = states1 if isinstance(states1, tuple) else (states1,)
         states2 = states2 if isinstance(states2, tuple) else (states2,)
         spk2_rec, mem2_rec = [], []
+        # A recurrent neuron's call takes its spike back as the first state.
+        carried = 0 if isinstance(self.lif1, (snn.RLeaky, snn.RSynaptic)) else 1
         for _ in range(self.num_steps):
             cur1 = self.fc1(x)
-            spk1, *states1 = self.lif1(cur1, *states1)
+            out1 = self.lif1(cur1, *states1)
+            spk1, states1 = out1[0], out1[carried:]
             cur2 = self.fc2(spk1)
-            spk2, *states2 = self.lif2(cur2, *states2)
+            out2 = self.lif2(cur2, *states2)
+            spk2, states2 = out2[0], out2[carried:]
             spk2_rec.append(spk2)
             mem2_rec.append(states2[-1])
         return torch.stack(spk2_rec), torch.stack(mem2_rec)

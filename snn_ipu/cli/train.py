@@ -123,7 +123,8 @@ def add_arguments(parser: argparse.ArgumentParser):
     add_threads(parser, "torch / kernel threads on the CPU")
     parser.add_argument("--neuron", choices=NEURONS, default="leaky",
                         help="the network's neurons: snnTorch's Leaky (the tutorial's), "
-                             "Synaptic, Alpha or Lapicque (default %(default)s)")
+                             "Synaptic, Alpha, Lapicque or RLeaky (one-to-one recurrence) "
+                             "(default %(default)s)")
     parser.add_argument("--compare", action="store_true",
                         help="also train the snnTorch tutorial model side by side")
     parser.add_argument("--device", choices=["cpu", "ipu"], default="cpu",

@@ -294,7 +294,7 @@ def test_bench_peak_memory_in_mib_and_small_layers_marked(tmp_path, capsys):
     assert "* layer under 1 MiB" in stdout
 
 
-@pytest.mark.parametrize("model", ["synaptic", "alpha", "lapicque"])
+@pytest.mark.parametrize("model", ["synaptic", "alpha", "lapicque", "rleaky", "rsynaptic"])
 def test_bench_other_models_check_and_time_against_their_snntorch_loops(model, tmp_path):
     from snn_ipu.__main__ import main as cli_main
 
@@ -304,6 +304,31 @@ def test_bench_other_models_check_and_time_against_their_snntorch_loops(model, t
                      "--plot", str(tmp_path / "b.png")]) == 0
     rows = json.loads(out.read_text())["results"]
     names = {r["implementation"] for r in rows}
-    assert names == {"snn_ipu", f"snnTorch {model.capitalize()} loop", "plain PyTorch loop"}
+    from snn_ipu.cli.baselines import SNNTORCH_CLASS
+
+    assert names == {"snn_ipu", f"snnTorch {SNNTORCH_CLASS[model]} loop", "plain PyTorch loop"}
     assert all(r["model"] == model for r in rows)
     assert rows[0]["check_rel_err"] is not None  # checked against snnTorch's loop
+
+
+@pytest.mark.parametrize("model", ["rleaky", "rsynaptic"])
+def test_bench_linear_recurrence_checks_and_times_against_the_matmuls_alone(model, tmp_path):
+    from snn_ipu.__main__ import main as cli_main
+    from snn_ipu.cli.baselines import SNNTORCH_CLASS
+
+    out = tmp_path / "b.json"
+    assert cli_main(["bench", "--model", model, "--recurrent", "linear", "--shapes", "6,3,40",
+                     "--repeats", "1", "--warmup", "0", "--json", str(out),
+                     "--plot", str(tmp_path / "b.png")]) == 0
+    rows = json.loads(out.read_text())["results"]
+    assert {r["implementation"] for r in rows} == {
+        "snn_ipu", f"snnTorch {SNNTORCH_CLASS[model]} loop", "matmuls alone"}
+    assert all(r["recurrent"] == "linear" for r in rows)
+    assert rows[0]["check_rel_err"] is not None
+
+
+def test_bench_linear_recurrence_needs_a_recurrent_model(capsys):
+    from snn_ipu.__main__ import main as cli_main
+
+    assert cli_main(["bench", "--model", "leaky", "--recurrent", "linear"]) == 2
+    assert "--recurrent linear: for --model rleaky or rsynaptic" in capsys.readouterr().err

@@ -151,7 +151,7 @@ def test_mnist_without_torchvision_is_a_one_line_error(monkeypatch, capsys, tmp_
     assert len(err.strip().splitlines()) == 1, err
 
 
-@pytest.mark.parametrize("neuron", ["synaptic", "alpha", "lapicque"])
+@pytest.mark.parametrize("neuron", ["synaptic", "alpha", "lapicque", "rleaky"])
 def test_train_other_neurons_learns_as_the_snntorch_loop_does(neuron, capsys):
     # One short epoch of each side, in process: the fused network and the
     # tutorial's loop of the same neurons, from the same weights, end equal

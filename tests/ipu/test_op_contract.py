@@ -159,7 +159,25 @@ def _lapicque(x, record):
             "c": 1 - 0.25 / rc, "threshold": 1.25}
 
 
-LAYERS = {"leaky": _leaky, "synaptic": _synaptic, "alpha": _alpha, "lapicque": _lapicque}
+def _rleaky(x, record):
+    V = torch.linspace(-0.5, 0.5, 15).reshape(3, 5)
+    ops.rleaky(x, 0.7, V, threshold=0.75, spk=torch.full((3, 5), 1.0),
+               mem=torch.full((3, 5), 0.25), record_state=record)
+    return {"mem_init": 0.25, "spk_init": 1.0, "beta": 0.7, "V": V.reshape(15),
+            "threshold": 0.75}
+
+
+def _rsynaptic(x, record):
+    beta = torch.linspace(0.1, 0.5, 15).reshape(3, 5)
+    ops.rsynaptic(x, 0.7, beta, -0.5, threshold=0.75, spk=torch.full((3, 5), 1.0),
+                  syn=torch.full((3, 5), 0.125), mem=torch.full((3, 5), 0.25),
+                  record_state=record)
+    return {"syn_init": 0.125, "mem_init": 0.25, "spk_init": 1.0, "alpha": 0.7,
+            "beta": beta.reshape(15), "V": -0.5, "threshold": 0.75}
+
+
+LAYERS = {"leaky": _leaky, "synaptic": _synaptic, "alpha": _alpha, "lapicque": _lapicque,
+          "rleaky": _rleaky, "rsynaptic": _rsynaptic}
 
 
 def _check_call(call, cpp, model, record, expected, x):

@@ -124,6 +124,14 @@ def _layer_inputs(model):
         return ops.alpha, (current, torch.tensor(0.9), torch.rand(N) * 0.5, torch.tensor(0.6),
                            torch.rand(N) * 0.1, -torch.rand(N) * 0.1, torch.rand(N) * 0.2), \
             "record_state"
+    if model == "rleaky":
+        return ops.rleaky, (current, torch.tensor(0.8), torch.rand(N) - 0.5, torch.tensor(0.7),
+                            (torch.rand(N) > 0.5).float(), torch.rand(N) * 0.2), "record_state"
+    if model == "rsynaptic":
+        return ops.rsynaptic, (current, torch.tensor(0.8), torch.rand(N) * 0.9,
+                               torch.rand(N) - 0.5, torch.tensor(0.7),
+                               (torch.rand(N) > 0.5).float(), torch.rand(N) * 0.1,
+                               torch.rand(N) * 0.2), "record_state"
     return ops.lapicque, (current, torch.rand(N) + 1, torch.tensor(0.8), torch.tensor(0.5),
                           torch.tensor(0.6), torch.rand(N) * 0.2), "record_state"
 
@@ -138,7 +146,8 @@ class _Layer(torch.nn.Module):
 
 
 @pytest.mark.parametrize("record", [True, False], ids=["record_states", "spikes_only"])
-@pytest.mark.parametrize("model", ["leaky", "synaptic", "alpha", "lapicque"])
+@pytest.mark.parametrize("model", ["leaky", "synaptic", "alpha", "lapicque", "rleaky",
+                                   "rsynaptic"])
 def test_every_model_forward_equals_host(model, record):
     layer, inputs, record_name = _layer_inputs(model)
     kwargs = {record_name: record}
@@ -168,7 +177,8 @@ class _LayerLoss(torch.nn.Module):
 
 
 @pytest.mark.parametrize("record", [True, False], ids=["record_states", "spikes_only"])
-@pytest.mark.parametrize("model", ["leaky", "synaptic", "alpha", "lapicque"])
+@pytest.mark.parametrize("model", ["leaky", "synaptic", "alpha", "lapicque", "rleaky",
+                                   "rsynaptic"])
 def test_every_model_gradients_equal_host(model, record):
     layer, inputs, record_name = _layer_inputs(model)
     kwargs = {record_name: record}

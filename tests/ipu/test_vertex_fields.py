@@ -84,7 +84,9 @@ def test_the_codelets_compile_the_instances_the_glue_names():
     # The glue registers, for every model, every reset with reset_delay=True,
     # recording and spikes-only, and reset_delay=False where the model has it
     # (modelShape(model).hasResetDelay, which models.py mirrors).
-    names = {spec.name: "kModel" + spec.name.capitalize() for spec in MODELS.values()}
+    ids = {int(i): name for name, i in re.findall(
+        r"constexpr unsigned (kModel\w+) = (\d+);", (CODELETS / "LifTypes.hpp").read_text())}
+    names = {spec.name: ids[spec.id] for spec in MODELS.values()}
     with_delay = {names[s.name] for s in MODELS.values() if s.reset_delay}
     forward = _instantiated("NeuronForward.cpp", r"SNN_IPU_INSTANTIATE_NEURON_FORWARD_\w+")
     assert sorted(forward) == sorted([m for m in names.values() for _ in (True, False)]

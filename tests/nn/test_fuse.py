@@ -198,8 +198,8 @@ def test_hidden_state_continues_between_calls_like_the_step_loop():
     (nn.Sequential(nn.Linear(3, 3), snn.Leaky(beta=0.9)), "init_hidden=True"),
     (nn.Sequential(snn.Leaky(beta=0.9, init_hidden=True, output=True), nn.Linear(3, 3)),
      "output=True but is not the last"),
-    (nn.Sequential(nn.Linear(3, 3), snn.RLeaky(beta=0.9, linear_features=3, init_hidden=True)),
-     "RLeaky"),
+    (nn.Sequential(nn.Linear(3, 3), snn.SLSTM(input_size=3, hidden_size=3, init_hidden=True)),
+     "SLSTM"),
 ])
 def test_unsupported_models_are_refused(model, message):
     with pytest.raises((TypeError, ValueError), match=message):

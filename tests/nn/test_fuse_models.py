@@ -26,6 +26,10 @@ def mixed(last="lapicque", seed=0):
         "synaptic": snn.Synaptic(alpha=0.8, beta=0.85, init_hidden=True, output=True),
         "alpha": snn.Alpha(alpha=0.9, beta=0.7, threshold=0.3, init_hidden=True, output=True),
         "leaky": snn.Leaky(beta=0.8, init_hidden=True, output=True),
+        "rleaky": snn.RLeaky(beta=0.8, V=torch.linspace(-0.5, 0.5, 5), all_to_all=False,
+                             init_hidden=True, output=True, learn_beta=True),
+        "rsynaptic": snn.RSynaptic(alpha=0.8, beta=0.85, V=0.4, all_to_all=False,
+                                   init_hidden=True, output=True),
     }[last]
     return nn.Sequential(
         nn.Linear(6, 12), snn.Synaptic(alpha=0.8, beta=0.9, init_hidden=True, learn_beta=True),
@@ -34,7 +38,8 @@ def mixed(last="lapicque", seed=0):
         nn.Linear(9, 5), tail)
 
 
-@pytest.mark.parametrize("last", ["lapicque", "synaptic", "alpha", "leaky"])
+@pytest.mark.parametrize("last", ["lapicque", "synaptic", "alpha", "leaky", "rleaky",
+                                  "rsynaptic"])
 def test_mixed_neurons_equal_the_step_loop(last):
     model = mixed(last)
     ref = copy.deepcopy(model)
@@ -43,7 +48,8 @@ def test_mixed_neurons_equal_the_step_loop(last):
     utils.reset(fused)
     out = fused(x)
     out_r = step_loop(ref, x)
-    states = {"lapicque": 1, "synaptic": 2, "alpha": 3, "leaky": 1}[last]
+    states = {"lapicque": 1, "synaptic": 2, "alpha": 3, "leaky": 1, "rleaky": 1,
+              "rsynaptic": 2}[last]
     assert isinstance(out, tuple) and len(out) == len(out_r) == 1 + states
     like_step_loop(out, out_r)
     loss = sum((o * (i + 1)).sum() for i, o in enumerate(out))

@@ -123,6 +123,32 @@ def _lapicque(x, states, params, r, reset):
     return base, (base,)
 
 
+# One-to-one recurrence: the carried spike's value is the Heaviside spike,
+# as in the kernels. Finite differences cannot see its surrogate gradient, so
+# these run with V = 0 (the feedback term's gradients, V's included, are
+# then exact; the carried spike's surrogate path is checked against
+# snnTorch's autograd in test_neuron_models.py).
+def _rleaky(x, states, params, r, reset):
+    (mem, spk), (beta, V, threshold) = states, params
+    base = (beta * mem + x) + spk * V
+    if reset == "subtract":
+        base = base - r * threshold
+    elif reset == "zero":
+        base = base - r * base
+    return base, (base, (base - threshold > 0).double())
+
+
+def _rsynaptic(x, states, params, r, reset):
+    (syn, mem, spk), (alpha, beta, V, threshold) = states, params
+    syn = (alpha * syn + x) + spk * V
+    new = beta * mem + syn
+    if reset == "subtract":
+        new = new - r * threshold
+    elif reset == "zero":
+        new = new - new * r
+    return new, (syn, new, (new - threshold > 0).double())
+
+
 # model -> (id, step, the parameters: (low, high) of a random per-neuron value)
 SMOOTH_MODELS = {
     "synaptic": (1, _synaptic, [(0.5, 0.9), (0.6, 0.9), (0.6, 1.1)]),
@@ -130,7 +156,13 @@ SMOOTH_MODELS = {
     # Constants of order 1 (not a real RC's k = 40/s, dt = 1 ms), so that the
     # finite differences see every input with one step size.
     "lapicque": (3, _lapicque, [(0.5, 1.5), (0.5, 1.5), (0.5, 1.5), (0.6, 0.9), (0.6, 1.1)]),
+    "rleaky": (4, _rleaky, [(0.6, 0.9), (0.0, 0.0), (0.6, 1.1)]),
+    "rsynaptic": (5, _rsynaptic, [(0.5, 0.9), (0.6, 0.9), (0.0, 0.0), (0.6, 1.1)]),
 }
+# Per model: which state is the membrane (the reset's), and how many states
+# are recorded (the others are outputs of the forward only as final states).
+MEMBRANE = {"rleaky": 0, "rsynaptic": 1}
+RECORDED = {"rleaky": 1, "rsynaptic": 2}
 
 
 def smooth_model_function(model, surrogate, reset):
@@ -146,10 +178,10 @@ def smooth_model_function(model, surrogate, reset):
             spikes, records = [], []
             current = states
             for xt in x.unbind(0):
-                r = (current[-1] - threshold > 0).double()
+                r = (current[MEMBRANE.get(model, -1)] - threshold > 0).double()
                 mem, current = step(xt, current, params, r, reset)
                 spikes.append(sigma(mem - threshold, a, b))
-                records.append(current)
+                records.append(current[:RECORDED.get(model, len(current))])
             ctx.save_for_backward(x, *states, *params)
             ctx.states_n = states_n
             return (torch.stack(spikes),) + tuple(torch.stack(s) for s in zip(*records))
@@ -175,13 +207,16 @@ def smooth_model_function(model, surrogate, reset):
 def test_model_backward_kernels_pass_gradcheck(model, surrogate, reset):
     gen = torch.Generator().manual_seed(11)
     T, N = 6, 5
-    states_n = {"synaptic": 2, "alpha": 3, "lapicque": 1}[model]
+    states_n = {"synaptic": 2, "alpha": 3, "lapicque": 1, "rleaky": 2, "rsynaptic": 3}[model]
     x = torch.randn(T, N, generator=gen, dtype=torch.float64) * 0.6 + 0.5
     states = [torch.randn(N, generator=gen, dtype=torch.float64) * 0.5 for _ in range(states_n)]
+    if model in MEMBRANE:  # the carried spike starts as a spike
+        states[-1] = (states[-1] > 0).double()
     params = [torch.rand(N, generator=gen, dtype=torch.float64) * (high - low) + low
               for low, high in SMOOTH_MODELS[model][2]]
     inputs = [t.requires_grad_() for t in [x] + states + params]
     fn = smooth_model_function(model, surrogate, reset)
     with torch.no_grad():  # resets must happen, so that their terms are checked too
-        assert (fn(*inputs)[-1] > params[-1]).any()
+        mem = fn(*inputs)[1 + MEMBRANE.get(model, states_n - 1)]
+        assert (mem > params[-1]).any()
     assert torch.autograd.gradcheck(fn, tuple(inputs), eps=1e-6, atol=1e-6, rtol=1e-5)

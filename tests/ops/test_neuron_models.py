@@ -1,9 +1,12 @@
-"""ops.synaptic, ops.alpha and ops.lapicque against snnTorch 1.0.0's
-Synaptic, Alpha and Lapicque layers run step by step (the oracle,
+"""ops.synaptic, ops.alpha, ops.lapicque, ops.rleaky and ops.rsynaptic against
+snnTorch 1.0.0's Synaptic, Alpha, Lapicque, RLeaky and RSynaptic
+(all_to_all=False) layers run step by step (the oracle,
 support/models_compare.py): forward bitwise, gradients to round-off, for every
 reset mode and reset_delay, every surrogate, every dtype, shared and
 per-neuron parameters that require grad, given and absent initial states,
 static inputs, strided inputs and both record settings."""
+import warnings
+
 import pytest
 import torch
 
@@ -25,6 +28,12 @@ def _params(model, n, per_neuron, requires_grad, dtype=torch.float32, seed=0):
     if model == "synaptic":
         return dict(alpha=value(0.5, 0.95, 0.8), beta=value(0.6, 0.95, 0.9),
                     threshold=value(0.8, 1.2, 1.0))
+    if model == "rleaky":
+        return dict(beta=value(0.6, 0.95, 0.9), V=value(-0.6, 0.6, 0.3),
+                    threshold=value(0.8, 1.2, 1.0))
+    if model == "rsynaptic":
+        return dict(alpha=value(0.5, 0.95, 0.8), beta=value(0.6, 0.95, 0.9),
+                    V=value(-0.6, 0.6, -0.2), threshold=value(0.8, 1.2, 1.0))
     if model == "alpha":
         # alpha > beta everywhere, as snnTorch requires.
         return dict(alpha=value(0.85, 0.95, 0.9), beta=value(0.5, 0.8, 0.7),
@@ -107,7 +116,9 @@ def test_record_state_false_returns_the_last_states(model):
     params = [args[p] for p in MODELS[model]["params"]]
     recorded = run(args["input_"], *params)
     last = run(args["input_"], *params, record_state=False)
-    assert len(recorded) == len(last) == 1 + len(MODELS[model]["states"])
+    # The recurrent models' spike state is the spikes' last step, not an output.
+    outputs = 1 + len(MODELS[model]["states"]) - bool(MODELS[model].get("recurrent"))
+    assert len(recorded) == len(last) == outputs
     assert torch.equal(recorded[0], last[0])
     for rec, final in zip(recorded[1:], last[1:]):
         assert torch.equal(rec[-1], final)
@@ -121,6 +132,38 @@ def test_continuing_from_the_returned_states_equals_one_call():
     assert torch.equal(torch.cat([first[0], second[0]]), whole[0])
     for rec, part in zip(whole[1:], second[1:]):
         assert torch.equal(rec[5:], part)
+
+
+def test_recurrent_continuing_from_the_returned_states_equals_one_call():
+    # The carried spike after a call is its spikes' last step.
+    x = torch.randn(12, 3, 4) + 0.5
+    whole = snn_ipu.ops.rleaky(x, 0.8, -0.7)
+    first = snn_ipu.ops.rleaky(x[:5], 0.8, -0.7, record_state=False)
+    second = snn_ipu.ops.rleaky(x[5:], 0.8, -0.7, 1.0, first[0][-1], first[1])
+    assert torch.equal(torch.cat([first[0], second[0]]), whole[0])
+    assert torch.equal(whole[1][5:], second[1])
+    whole = snn_ipu.ops.rsynaptic(x, 0.7, 0.8, 0.6)
+    first = snn_ipu.ops.rsynaptic(x[:5], 0.7, 0.8, 0.6, record_state=False)
+    second = snn_ipu.ops.rsynaptic(x[5:], 0.7, 0.8, 0.6, 1.0, first[0][-1], *first[1:])
+    assert torch.equal(torch.cat([first[0], second[0]]), whole[0])
+    for rec, part in zip(whole[1:], second[1:]):
+        assert torch.equal(rec[5:], part)
+
+
+def test_rsynaptic_reset_delay_false_warns_once_and_changes_nothing():
+    from snn_ipu import ops
+
+    x = torch.randn(9, 3, 4) * 2
+    ops._warned_rsynaptic_reset_delay = False
+    with pytest.warns(ops.NoEffectWarning, match="reset_delay=False has no effect"):
+        out = ops.rsynaptic(x, 0.7, 0.8, 0.6, reset_delay=False, reset_mechanism="zero")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = ops.rsynaptic(x, 0.7, 0.8, 0.6, reset_delay=False, reset_mechanism="zero")
+    for a, b, c in zip(out, again, ops.rsynaptic(x, 0.7, 0.8, 0.6, reset_mechanism="zero")):
+        assert torch.equal(a, c) and torch.equal(b, c)
+    with pytest.raises(TypeError, match="reset_delay: expected True or False"):
+        ops.rsynaptic(x, 0.7, 0.8, 0.6, reset_delay=0)
 
 
 @pytest.mark.parametrize("model", sorted(MODELS))
@@ -169,6 +212,15 @@ def test_bfloat16_runs_as_float32(model):
     (lambda x: snn_ipu.ops.lapicque(x, 1.0, True), TypeError, "C: expected a number"),
     (lambda x: snn_ipu.ops.lapicque(x, 1.0, 2.0, mem=torch.zeros(2, 2)), ValueError,
      "mem: shape"),
+    (lambda x: snn_ipu.ops.rleaky(x, float("inf"), 0.5), ValueError, "beta: expected finite"),
+    (lambda x: snn_ipu.ops.rleaky(x, 0.9, "0.5"), TypeError, "V: expected a number"),
+    (lambda x: snn_ipu.ops.rleaky(x, 0.9, torch.ones(4)), ValueError, "V: shape"),
+    (lambda x: snn_ipu.ops.rleaky(x, 0.9, 0.5, spk=torch.zeros(2, 2)), ValueError,
+     "spk: shape"),
+    (lambda x: snn_ipu.ops.rsynaptic(x, 0.9, 0.8, 0.5, syn="zero"), TypeError,
+     "syn: expected None or a tensor"),
+    (lambda x: snn_ipu.ops.rsynaptic(x, float("nan"), 0.8, 0.5), ValueError,
+     "alpha: expected finite"),
 ])
 def test_bad_arguments_are_named(call, error, message):
     with pytest.raises(error, match=message):

@@ -1,4 +1,4 @@
-"""Runs snn_ipu's Synaptic, Alpha and Lapicque ops and the snnTorch oracle
+"""Runs snn_ipu's Synaptic, Alpha, Lapicque, RLeaky and RSynaptic ops and the snnTorch oracle
 (snnTorch 1.0.0's layer, called step by step) on the same arguments and
 compares outputs and gradients, as lif_compare.py does for ops.lif.
 
@@ -36,6 +36,14 @@ MODELS = {
     "lapicque": dict(op=lambda: snn_ipu.ops.lapicque, layer=snn.Lapicque,
                      params=("R", "C", "time_step", "threshold"), states=("mem",),
                      reset_delay=False),
+    # One-to-one recurrence. The states are the layer's call's (spk first);
+    # RSynaptic's reset_delay=False is a no-op in snnTorch and in the op.
+    "rleaky": dict(op=lambda: snn_ipu.ops.rleaky, layer=snn.RLeaky,
+                   params=("beta", "V", "threshold"), states=("spk", "mem"),
+                   reset_delay=True, recurrent=True),
+    "rsynaptic": dict(op=lambda: snn_ipu.ops.rsynaptic, layer=snn.RSynaptic,
+                      params=("alpha", "beta", "V", "threshold"),
+                      states=("spk", "syn", "mem"), reset_delay=True, recurrent=True),
 }
 
 
@@ -99,6 +107,11 @@ def run_oracle(model, args, options):
         # Built with placeholders (snnTorch's constructor takes one R and C);
         # every step then gets its copies of the real ones.
         layer = snn.Lapicque(R=1.0, C=1.0, time_step=1.0, threshold=1.0, **kwargs)
+    elif spec.get("recurrent"):
+        # V a buffer (learn_recurrent=False), so that every step can get its
+        # copy; the one-to-one recurrence holds V too.
+        layer = spec["layer"](**{p: params[p] for p in spec["params"]}, all_to_all=False,
+                              learn_recurrent=False, **kwargs)
     else:
         layer = spec["layer"](alpha=params["alpha"], beta=params["beta"],
                               threshold=params["threshold"], **kwargs)
@@ -111,9 +124,11 @@ def run_oracle(model, args, options):
         for name, value in params.items():
             copy = value.expand(work.shape[1:]).clone()
             setattr(layer, name, copy)  # a registered buffer: replaced for this step
+            if name == "V":
+                layer.recurrent.V = copy
             copies[name].append(copy)
         out = layer(work[t], *states)
-        states = list(out[1:])
+        states = list(out if spec.get("recurrent") else out[1:])
         outputs.append(out)
     stacked = [torch.stack(o).to(x.dtype) for o in zip(*outputs)]
     if not options.get("record", True):

@@ -49,7 +49,8 @@ PYBIND11_MODULE(_host, m) {
   // Each neuron model's id and shape (snn_ipu/_lif/models.py holds the
   // same).
   py::dict models;
-  const char *modelNames[kNumModels] = {"leaky", "synaptic", "alpha", "lapicque"};
+  const char *modelNames[kNumModels] = {"leaky",    "synaptic", "alpha",
+                                         "lapicque", "rleaky",   "rsynaptic"};
   for (unsigned id = 0; id < kNumModels; ++id) {
     const ModelShape shape = modelShape(id);
     py::dict entry;

@@ -70,6 +70,10 @@ template <typename F> void withModel(unsigned model, F &&f) {
     return f(ModelTag<kModelAlpha>{});
   case kModelLapicque:
     return f(ModelTag<kModelLapicque>{});
+  case kModelRLeaky:
+    return f(ModelTag<kModelRLeaky>{});
+  case kModelRSynaptic:
+    return f(ModelTag<kModelRSynaptic>{});
   }
   throw std::invalid_argument("unknown neuron model id");
 }

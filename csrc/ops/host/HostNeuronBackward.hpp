@@ -217,5 +217,11 @@ extern template void hostModelBackward<kModelAlpha>(const NeuronBackwardArgs &,
 extern template void hostModelBackward<kModelLapicque>(const NeuronBackwardArgs &,
                                                        const NeuronOptions &,
                                                        const HostRunOptions &);
+extern template void hostModelBackward<kModelRLeaky>(const NeuronBackwardArgs &,
+                                                     const NeuronOptions &,
+                                                     const HostRunOptions &);
+extern template void hostModelBackward<kModelRSynaptic>(const NeuronBackwardArgs &,
+                                                        const NeuronOptions &,
+                                                        const HostRunOptions &);
 
 } // namespace snn_ipu

@@ -48,7 +48,9 @@ constexpr ModelNames kModelNames[kNumModels] = {
     {"leaky", {"mem"}, {"beta", "threshold", "graded_spikes_factor"}},
     {"synaptic", {"syn", "mem"}, {"alpha", "beta", "threshold"}},
     {"alpha", {"syn_exc", "syn_inh", "mem"}, {"alpha", "beta", "tau", "threshold"}},
-    {"lapicque", {"mem"}, {"R", "k", "time_step", "c", "threshold"}}};
+    {"lapicque", {"mem"}, {"R", "k", "time_step", "c", "threshold"}},
+    {"rleaky", {"mem", "spk"}, {"beta", "V", "threshold"}},
+    {"rsynaptic", {"syn", "mem", "spk"}, {"alpha", "beta", "V", "threshold"}}};
 
 // Where the inputs and outputs of one model's op are.
 //

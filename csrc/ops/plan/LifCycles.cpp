@@ -49,6 +49,10 @@ ModelCycles modelCycles(unsigned model) {
     return {kLifStep + 9, kStepGrad + 14};
   case kModelLapicque: // four multiplies and an add before the reset
     return {kLifStep + 3, kStepGrad + 8};
+  case kModelRLeaky: // + the spike's multiply-add and store; V's gradient
+    return {kLifStep + 3, kStepGrad + 5};
+  case kModelRSynaptic: // Synaptic's and RLeaky's additions
+    return {kLifStep + 5, kStepGrad + 10};
   default:
     return {kLifStep, kStepGrad};
   }
