@@ -63,6 +63,8 @@ set(SNN_IPU_GRAPH_BACKEND_SOURCES
   csrc/ops/graph/host/BackwardSynaptic.cpp
   csrc/ops/graph/host/BackwardAlpha.cpp
   csrc/ops/graph/host/BackwardLapicque.cpp
+  csrc/ops/graph/host/BackwardRLeaky.cpp
+  csrc/ops/graph/host/BackwardRSynaptic.cpp
   csrc/ops/graph/host/GraphBackend.cpp
 )
 set(SNN_IPU_GRAPH_BACKEND_OPTIMIZATION -O1)

@@ -12,6 +12,8 @@ void addForwardTypes(VertexTypes &types) {
   addForward<kModelSynaptic>(types);
   addForward<kModelAlpha>(types);
   addForward<kModelLapicque>(types);
+  addForward<kModelRLeaky>(types);
+  addForward<kModelRSynaptic>(types);
 }
 
 } // namespace host

@@ -21,6 +21,8 @@ void addNeuronCodelets(poplar::Graph &graph) {
     addBackwardSynapticTypes(types);
     addBackwardAlphaTypes(types);
     addBackwardLapicqueTypes(types);
+    addBackwardRLeakyTypes(types);
+    addBackwardRSynapticTypes(types);
     poplar::executor::registerCodelets(kNeuronCodelets, std::move(types));
   });
   if (!graph.hasCodelet(forwardVertexName(kModelLeaky, poplar::FLOAT,

@@ -24,6 +24,8 @@ void addBackwardLeakyTypes(VertexTypes &types);
 void addBackwardSynapticTypes(VertexTypes &types);
 void addBackwardAlphaTypes(VertexTypes &types);
 void addBackwardLapicqueTypes(VertexTypes &types);
+void addBackwardRLeakyTypes(VertexTypes &types);
+void addBackwardRSynapticTypes(VertexTypes &types);
 
 } // namespace host
 } // namespace popsnn
