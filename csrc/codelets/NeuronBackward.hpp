@@ -79,11 +79,24 @@ public:
   S surrogateB;
 
   void compute(unsigned workerId) {
+    computeWorker(workerId, &scratch[std::size_t(workerId) * workerScratchElements()]);
+  }
+
+  // The scratch one worker's chunks use: numSteps x chunk width x the
+  // model's saved planes.
+  std::size_t workerScratchElements() const {
+    return std::size_t(numSteps) * chunkWidth<S>(chunkNeurons) * kPlanes;
+  }
+
+  // Worker `workerId`'s neurons, with `workerScratch` (workerScratchElements)
+  // as its scratch. compute gives each worker its own slice of `scratch`,
+  // since a tile's workers run at the same time; the host runner calls this
+  // with a slice per thread instead, since a thread runs one worker at a
+  // time (ops/host/HostRunner.hpp), which keeps the scratch to a few MiB.
+  void computeWorker(unsigned workerId, S *workerScratch) {
     const WorkerRange range = workerRange(numNeurons, workerId, numWorkers(),
                                           kWorkerGrain<FPType>);
     const unsigned width = chunkWidth<S>(chunkNeurons);
-    S *workerScratch =
-        &scratch[std::size_t(workerId) * numSteps * width * kPlanes];
     const bool shared = allSharedEdges<P>(params);
     for (std::size_t first = range.begin; first < range.end; first += width) {
       const std::size_t left = range.end - first;

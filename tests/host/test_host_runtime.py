@@ -142,15 +142,17 @@ def test_missing_membrane_reads_zeros(neurons):
         assert torch.equal(a, b)
 
 
-def test_backward_scratch_comes_from_the_pool_and_goes_back():
-    """The backward's scratch (per tile: 6 workers x T x one chunk of
-    recomputed membranes, one plane with reset_delay, two without) and the
-    initial membrane's gradient nobody asked for are pool buffers: counted in
-    its peak, given back after the call, and reused by the next."""
+@pytest.mark.parametrize("threads", [1, 2])
+def test_backward_scratch_comes_from_the_pool_and_goes_back(threads):
+    """The backward's scratch (one slot per thread, not the IPU's one per
+    worker of every tile: T x one chunk of recomputed membranes, one plane
+    with reset_delay, two without) and the initial membrane's gradient nobody
+    asked for are pool buffers: counted in its peak, given back after the
+    call, and reused by the next."""
     from snn_ipu._backends.host import host
 
     steps, n = 25, 3000  # outputs of 300 kB: below the pool's 4 MiB, not pooled
-    plan = host.host_plan(steps, n, "float", 1)
+    plan = host.host_plan(steps, n, "float", threads)
     granule = 1 << 16
 
     def pooled(nbytes):
@@ -160,19 +162,19 @@ def test_backward_scratch_comes_from_the_pool_and_goes_back():
         gc.collect()
         cur = (torch.randn(steps, n) + 0.3).requires_grad_()
         spk, _ = snn_ipu.ops.lif(cur, 0.9, record_mem=False, reset_delay=reset_delay,
-                                 num_threads=1)
+                                 num_threads=threads)
         before = runtime.cache_stats()
         host.pool_reset_peak()
         spk.backward(torch.ones_like(spk))
         after = runtime.cache_stats()
-        scratch = plan.workers_per_tile * steps * plan.chunk_neurons * planes * 4
+        scratch = threads * steps * plan.chunk_neurons * planes * 4
         assert after["peak_in_use_bytes"] - before["in_use_bytes"] == (
             pooled(scratch) + pooled(n * 4))
         assert after["in_use_bytes"] == before["in_use_bytes"]
         cached = after["cached_bytes"]
         assert cached >= pooled(scratch) + pooled(n * 4)
         spk, _ = snn_ipu.ops.lif(cur, 0.9, record_mem=False, reset_delay=reset_delay,
-                                 num_threads=1)
+                                 num_threads=threads)
         spk.backward(torch.ones_like(spk))
         assert runtime.cache_stats()["cached_bytes"] == cached  # reused, not mapped anew
 

@@ -112,7 +112,9 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
                         x.plan.config.workersPerTile, kWorkerGrain<FP>);
         ThroughLinearBuffers &buffers = ThroughLinearBuffers::ofThisThread();
         buffers.upstream.resize(x.a.numSteps * x.block);
-        buffers.scratch.resize(vertexScratchElements(x.plan, ResetDelay));
+        // One worker's scratch: this thread runs the block's workers in turn.
+        buffers.scratch.resize(vertexScratchElements(x.plan, ResetDelay) /
+                               x.plan.config.workersPerTile);
         if (x.debug) {
           // As runBackward's scratch: NaN, so that a read before the write
           // (of the scratch, or of an upstream gradient not yet formed)
@@ -127,8 +129,7 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
           const std::uint64_t count =
               std::min<std::uint64_t>(x.block, range.end - first);
           Vertex v;
-          x.layer.connect(v, edges, begin, count, buffers.upstream.data(), count,
-                          buffers.scratch.data(), buffers.scratch.size());
+          x.layer.connect(v, edges, begin, count, buffers.upstream.data(), count);
           for (unsigned w = 0; w < Vertex::numWorkers(); ++w) {
             // The vertex's own division of the block among its workers.
             const WorkerRange part = workerRange(
@@ -138,7 +139,7 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
             expandLinearUpstream<FP>(x.a, begin + part.begin,
                                      part.end - part.begin,
                                      buffers.upstream.data() + part.begin, count);
-            v.compute(w);
+            v.computeWorker(w, buffers.scratch.data());
           }
         }
         poplar::storeFence(); // publish any non-temporal stores

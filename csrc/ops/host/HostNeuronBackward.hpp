@@ -96,11 +96,11 @@ public:
 
   // Connects `v` to neurons [begin, begin + count). Their upstream spike
   // gradient is rows of `spikeRowStride` elements from `spikeRows` (null:
-  // zeros); `scratch` holds the vertex's recomputed states.
+  // zeros). Its scratch is not connected: the host runner gives each worker
+  // call a scratch of its own (runVerticesWithScratch).
   template <typename VertexT>
   void connect(VertexT &v, Edges &e, std::uint64_t begin, std::uint64_t count,
-               const FP *spikeRows, std::uint64_t spikeRowStride, S *scratch,
-               std::uint64_t scratchSize) const {
+               const FP *spikeRows, std::uint64_t spikeRowStride) const {
     const std::uint64_t T = a_.numSteps, N = a_.numNeurons;
     connectLayerInputs<FP, S>(v, a_, plan_, begin, count, zeroState_.as<S>(),
                               e.init, e.params);
@@ -123,7 +123,6 @@ public:
       e.gradParams = vectorEdges<S *>(gradParams_.data(), kShape.params, nullptr,
                                       begin, count);
     connectEdges(v.gradParams, e.gradParams);
-    poplar::host::connect(v.scratch, scratch, static_cast<std::size_t>(scratchSize));
     v.constantCurrent = a_.constantCurrent ? 1 : 0;
     v.paramGrads = paramGrads_ ? 1 : 0;
     v.surrogate = o_.surrogate;
@@ -158,12 +157,16 @@ void runBackward(const NeuronBackwardArgs &a, const NeuronOptions &o,
   if (run.debug)
     layer.poisonOutputs();
   const FP *gradSpikes = static_cast<const FP *>(a.gradSpikes);
-  const std::uint64_t scratchPerTile = vertexScratchElements(plan, ResetDelay);
+  // The vertex's scratch per worker (what the plan sizes per tile, over its
+  // workers), one per thread (runVerticesWithScratch).
+  const std::uint64_t perWorker =
+      vertexScratchElements(plan, ResetDelay) / plan.config.workersPerTile;
+  const std::uint64_t scratchElements = perWorker * scratchSlots(plan, run);
   // Not zeroed: every vertex writes its scratch before reading it (in debug
   // mode it starts as NaN, so that a read before the write would show).
-  const PoolBuffer scratch(scratchPerTile * plan.tilesUsed * sizeof(S));
+  const PoolBuffer scratch(scratchElements * sizeof(S));
   if (run.debug)
-    fillNaN<S>(scratch.as<S>(), scratchPerTile * plan.tilesUsed);
+    fillNaN<S>(scratch.as<S>(), scratchElements);
   std::vector<NeuronBackward<M, FP, ResetMode, ResetDelay, Surrogate>> vertices(
       plan.tilesUsed);
   std::vector<typename Layer::Edges> edges(plan.tilesUsed);
@@ -171,10 +174,11 @@ void runBackward(const NeuronBackwardArgs &a, const NeuronOptions &o,
     const std::uint64_t begin = plan.tileBegin(tile);
     layer.connect(vertices[tile], edges[tile], begin, plan.tileNeurons(tile),
                   gradSpikes != nullptr ? gradSpikes + begin : nullptr,
-                  a.numNeurons, scratch.as<S>() + tile * scratchPerTile,
-                  scratchPerTile);
+                  a.numNeurons);
+    if (vertices[tile].workerScratchElements() > perWorker)
+      throw std::logic_error("host backward: the plan's scratch is smaller than the vertex's");
   }
-  runVertices(plan, vertices, run);
+  runVerticesWithScratch(plan, vertices, run, scratch.as<S>(), perWorker);
 }
 
 } // namespace detail

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <numeric>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "codelets/LifTypes.hpp"
 #include "ops/runtime/Parallel.hpp"
@@ -122,6 +124,52 @@ void runWorkItems(const std::vector<std::uint64_t> &order, unsigned numThreads,
   });
   if (error)
     std::rethrow_exception(error);
+}
+
+std::uint64_t scratchSlots(const LifPlan &plan, const HostRunOptions &run) {
+  const std::uint64_t items = plan.tilesUsed * plan.config.workersPerTile;
+  const std::uint64_t threads = run.numThreads == 0 ? 1 : run.numThreads;
+  return std::max<std::uint64_t>(1, std::min(items, threads));
+}
+
+void runWorkItemsWithSlots(const std::vector<std::uint64_t> &order,
+                           unsigned numThreads, unsigned workersPerTile,
+                           std::uint64_t slots,
+                           void (*call)(void *context, std::uint64_t tile,
+                                        unsigned worker, std::uint64_t slot),
+                           void *context) {
+  // parallelFor runs at most numThreads items at once, and slots is at least
+  // that (scratchSlots), so a free slot is normally found on the first pass;
+  // should more run at once, an item waits for one to be released.
+  const std::unique_ptr<std::atomic<bool>[]> busy(new std::atomic<bool>[slots]);
+  for (std::uint64_t s = 0; s < slots; ++s)
+    busy[s].store(false, std::memory_order_relaxed);
+  struct Slotted {
+    void (*call)(void *, std::uint64_t, unsigned, std::uint64_t);
+    void *context;
+    std::atomic<bool> *busy;
+    std::uint64_t slots;
+  } slotted{call, context, busy.get(), slots};
+  runWorkItems(
+      order, numThreads, workersPerTile,
+      [](void *c, std::uint64_t tile, unsigned worker) {
+        auto &s = *static_cast<Slotted *>(c);
+        std::uint64_t slot = 0;
+        for (;; std::this_thread::yield()) {
+          for (slot = 0; slot < s.slots; ++slot)
+            if (!s.busy[slot].exchange(true, std::memory_order_acquire))
+              break;
+          if (slot < s.slots)
+            break;
+        }
+        // Released however the call ends (runWorkItems keeps the exception).
+        struct Release {
+          std::atomic<bool> &flag;
+          ~Release() { flag.store(false, std::memory_order_release); }
+        } release{s.busy[slot]};
+        s.call(s.context, tile, worker, slot);
+      },
+      &slotted);
 }
 
 } // namespace snn_ipu
