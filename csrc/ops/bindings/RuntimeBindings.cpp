@@ -8,9 +8,9 @@
 #include <string>
 
 #include "ops/bindings/Bindings.hpp"
-#include "ops/host/HostRunner.hpp"
 #include "ops/runtime/OutputPool.hpp"
 #include "ops/runtime/Parallel.hpp"
+#include "ops/runtime/StreamOutput.hpp"
 
 namespace py = pybind11;
 
