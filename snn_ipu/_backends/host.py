@@ -12,7 +12,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 import_error = None
 try:
     from .. import _host as host
-except ImportError as exc:  # pragma: no cover - only without a build
+except ImportError as exc:  # pragma: no cover - only without a usable build
+    if str(exc).startswith("SNN_IPU_ISA="):
+        raise  # a setting to correct (the message says how), not a missing build
     host = None
     import_error = exc
 

@@ -6,12 +6,19 @@
 #include "codelets/LifTypes.hpp"
 #include "ops/bindings/Bindings.hpp"
 #include "ops/host/HostNeuron.hpp"
+#include "ops/host/IsaLevels.hpp"
 #include "ops/plan/LifPlan.hpp"
 
 namespace py = pybind11;
 
 PYBIND11_MODULE(_host, m) {
   m.doc() = "snn_ipu host backend: the LIF codelets run on the CPU's threads";
+
+  // The kernels of the best instruction-set level this CPU runs, or of the
+  // one SNN_IPU_ISA names. Where that cannot be (a wrong SNN_IPU_ISA, a
+  // missing kernel library), importing the module fails with the reason
+  // (pybind11 raises an exception thrown here as ImportError).
+  snn_ipu::initKernels();
 
   // Raised by plan() and host_plan(), and by the kernels, which plan their
   // layer.

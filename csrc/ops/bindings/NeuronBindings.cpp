@@ -23,6 +23,7 @@
 #include "ops/bindings/Bindings.hpp"
 #include "ops/bindings/OutputArrays.hpp"
 #include "ops/host/HostNeuron.hpp"
+#include "ops/host/IsaLevels.hpp"
 #include "ops/plan/ElementType.hpp"
 
 namespace py = pybind11;
@@ -325,7 +326,7 @@ py::tuple neuronForward(unsigned model, const py::array &current,
   }
   {
     py::gil_scoped_release release;
-    hostNeuronForward(a, o, run);
+    kernels(a.type).hostNeuronForward(a, o, run);
   }
   py::object recordList = py::none();
   if (recordStates)
@@ -416,7 +417,7 @@ py::tuple neuronBackward(unsigned model, const py::array &current,
   }
   {
     py::gil_scoped_release release;
-    hostNeuronBackward(a, o, run);
+    kernels(a.type).hostNeuronBackward(a, o, run);
   }
   return py::make_tuple(std::move(gradCurrent), std::move(gradInit),
                         std::move(gradParams));

@@ -19,15 +19,46 @@ template <unsigned ResetMode, bool ResetDelay> struct ResetTag {
   static constexpr bool delay = ResetDelay;
 };
 
+// What a kernel library is built for (CMakeLists.txt sets these per
+// instruction-set level; a build for one level has everything):
+// SNN_IPU_KERNEL_HALF, SNN_IPU_KERNEL_DOUBLE: whether the kernels are compiled
+// for float16 (float64) elements. The module runs a type a level lacks with
+// the highest level below it that has it (kernels(ElementType) in
+// IsaLevels.hpp); float64, which is there for gradcheck, is built at the
+// lowest level only.
+// SNN_IPU_KERNEL_SURROGATES: whether the backward is specialised per
+// surrogate (a vertex per surrogate, its code inlined: the fast path), or
+// reads the surrogate's id at run time (kSurrogateAny: one vertex for all
+// eight, an eighth of the compile time, up to 1.8x slower for surrogates
+// other than atan); the lowest of several x86-64 levels, which only CPUs
+// without AVX2 run, is built the second way.
+#ifndef SNN_IPU_KERNEL_HALF
+#define SNN_IPU_KERNEL_HALF 1
+#endif
+#ifndef SNN_IPU_KERNEL_DOUBLE
+#define SNN_IPU_KERNEL_DOUBLE 1
+#endif
+#ifndef SNN_IPU_KERNEL_SURROGATES
+#define SNN_IPU_KERNEL_SURROGATES 1
+#endif
+
 // f(TypeTag<half | float | double>{}).
 template <typename F> void withElementType(ElementType type, F &&f) {
   switch (type) {
   case ElementType::Half:
+#if SNN_IPU_KERNEL_HALF
     return f(TypeTag<half>{});
+#else
+    throw std::invalid_argument("float16 kernels are not built at this level");
+#endif
   case ElementType::Float:
     return f(TypeTag<float>{});
   case ElementType::Double:
+#if SNN_IPU_KERNEL_DOUBLE
     return f(TypeTag<double>{});
+#else
+    throw std::invalid_argument("float64 kernels are not built at this level");
+#endif
   }
   throw std::invalid_argument("unknown element type");
 }
@@ -78,9 +109,15 @@ template <typename F> void withModel(unsigned model, F &&f) {
   throw std::invalid_argument("unknown neuron model id");
 }
 
-// f(std::integral_constant<unsigned, surrogate>{}).
+// f(std::integral_constant<unsigned, surrogate>{}), or with
+// SNN_IPU_KERNEL_SURROGATES=0 f(std::integral_constant<unsigned,
+// kSurrogateAny>{}) for every surrogate.
 template <typename F> void withSurrogate(unsigned surrogate, F &&f) {
   using std::integral_constant;
+#if !SNN_IPU_KERNEL_SURROGATES
+  if (surrogate < kNumSurrogates)
+    return f(integral_constant<unsigned, kSurrogateAny>{});
+#else
   switch (surrogate) {
   case kSurrogateATan:
     return f(integral_constant<unsigned, kSurrogateATan>{});
@@ -99,6 +136,7 @@ template <typename F> void withSurrogate(unsigned surrogate, F &&f) {
   case kSurrogateSparseFastSigmoid:
     return f(integral_constant<unsigned, kSurrogateSparseFastSigmoid>{});
   }
+#endif
   throw std::invalid_argument("unknown surrogate id");
 }
 

@@ -4,7 +4,6 @@
 #include "ops/host/HostNeuronBackward.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <type_traits>
 #include <vector>
 
@@ -15,8 +14,9 @@ namespace {
 // rows[t * rowStride + v] for v < count: the upstream gradient of spike
 // (t, begin + v) through the Linear layer the spikes feed
 // (LifBackwardArgs::linearGrad), a sum over its K outputs, in order, of
-// output gradient times weight (fused multiply-adds where the target has
-// them: the sum differs from a matmul library's only in rounding).
+// output gradient times weight: a multiply and an add each, not a fused
+// multiply-add, so that every instruction-set level gives the same bits (the
+// sum differs from a matmul library's only in rounding).
 template <typename FP>
 void expandLinearUpstream(const NeuronBackwardArgs &a, std::uint64_t begin,
                           std::uint64_t count, FP *rows, std::uint64_t rowStride) {
@@ -41,11 +41,7 @@ void expandLinearUpstream(const NeuronBackwardArgs &a, std::uint64_t begin,
         const FP gk = g[k];
         const FP *wk = weight + k * in + n;
         for (std::uint64_t i = 0; i < run; ++i)
-#ifdef FP_FAST_FMAF
-          out[i] = std::fma(gk, wk[i], out[i]);
-#else // a library call per element where the target has no FMA instruction
           out[i] = out[i] + gk * wk[i];
-#endif
       }
       v += run;
     }

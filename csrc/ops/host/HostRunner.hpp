@@ -11,6 +11,7 @@
 
 #include "ops/host/HostNeuron.hpp"
 #include "ops/plan/LifPlan.hpp"
+#include "ops/runtime/StreamOutput.hpp"
 
 namespace snn_ipu {
 
@@ -47,14 +48,6 @@ template <typename T> void fillNaN(void *data, std::uint64_t n) {
   for (std::uint64_t i = 0; i < n; ++i)
     typed[i] = nan;
 }
-
-// Whether an output of `bytes` should be written with non-temporal stores:
-// when it is larger than the last level cache, it would be evicted before
-// anyone reads it, and streaming it saves the read of every line written.
-bool streamOutput(std::uint64_t bytes);
-// How many kernel runs streamOutput has told to stream their [T, N] outputs
-// since the process started (for tests that must know which path ran).
-std::uint64_t streamingRunCount();
 
 // The order in which the runner visits the plan's (tile, worker) items:
 // tile-major, or a seeded shuffle in debug mode.

@@ -5,6 +5,7 @@
 namespace snn_ipu {
 
 enum class ElementType { Half, Float, Double };
+constexpr unsigned kNumElementTypes = 3;
 
 const char *elementTypeName(ElementType type);
 unsigned elementBytes(ElementType type);

@@ -9,23 +9,39 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
+#include <new>
 
 namespace snn_ipu {
 
 constexpr std::size_t kMaxSharedZeroBytes = std::size_t(16) << 20;
 
+// The one shared mapping of kMaxSharedZeroBytes zeros, mapped on first use and
+// never unmapped (kernels may read it during static destruction). A runtime
+// service: a kernel library reaches the host module's (KernelLibrary.hpp).
+const void *sharedZeroPages();
+
 class ZeroBuffer {
 public:
   ZeroBuffer() = default;
   // At least `bytes` zero bytes, aligned for any element type.
-  explicit ZeroBuffer(std::size_t bytes);
+  explicit ZeroBuffer(std::size_t bytes) {
+    if (bytes <= kMaxSharedZeroBytes) {
+      data_ = sharedZeroPages();
+      return;
+    }
+    own_.reset(std::calloc(bytes, 1));
+    if (!own_)
+      throw std::bad_alloc();
+    data_ = own_.get();
+  }
 
   template <typename T> const T *as() const { return static_cast<const T *>(data_); }
 
 private:
   struct Free {
-    void operator()(void *p) const;
+    void operator()(void *p) const { std::free(p); }
   };
   std::unique_ptr<void, Free> own_; // only above kMaxSharedZeroBytes
   const void *data_ = nullptr;
