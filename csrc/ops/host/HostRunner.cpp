@@ -1,6 +1,7 @@
 #include "ops/host/HostRunner.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <memory>
 #include <mutex>
