@@ -78,8 +78,10 @@ def _emulate(cpu, code, isa=None):
     env["OPENBLAS_CORETYPE"] = cpu
     if isa is not None:
         env["SNN_IPU_ISA"] = isa
+    # From the tests' folder, so that `snn_ipu` is the installed package, not
+    # a source tree without a build that the working directory would put first.
     return subprocess.run([QEMU, "-cpu", cpu, sys.executable, "-c", code], capture_output=True,
-                          text=True, timeout=600, env=env)
+                          text=True, timeout=600, env=env, cwd=os.path.dirname(__file__))
 
 
 def _died_of(result):

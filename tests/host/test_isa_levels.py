@@ -294,9 +294,10 @@ X86_64_V4 = X86_64_V3 | {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512v
 
 
 def _python(code, **env):
-    # From the tests' folder, so that `snn_ipu` is the package under test.
+    # From the tests' folder, so that `snn_ipu` is the package under test (the
+    # working directory, first on sys.path, may be a source tree without a build).
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **env})
+                          timeout=300, env={**os.environ, **env}, cwd=os.path.dirname(__file__))
 
 
 @pytest.mark.skipif(not (X86_64 and os.path.exists("/proc/cpuinfo")),
@@ -312,7 +313,7 @@ def test_the_highest_level_this_cpu_runs_is_chosen():
     result = subprocess.run(
         [sys.executable, "-c", "import snn_ipu; i = snn_ipu.build_info()['isa']; "
                                "print(i['active'], i['forced'])"],
-        capture_output=True, text=True, timeout=300, env=env)
+        capture_output=True, text=True, timeout=300, env=env, cwd=os.path.dirname(__file__))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [runs[-1], "False"]
 
