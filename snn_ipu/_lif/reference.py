@@ -68,6 +68,17 @@ def _reset(mem, threshold, spike_fn):
     return spike_fn(mem - threshold).clone().detach()
 
 
+def _reset_now(mem, do_reset, threshold, reset_mechanism):
+    """reset_delay=False: snnTorch's second, immediate reset of the membrane
+    by the spike it just emitted (do_reset: that spike less the delayed
+    reset already applied)."""
+    if reset_mechanism == "subtract":
+        return mem - do_reset * threshold
+    if reset_mechanism == "zero":
+        return mem - do_reset * mem
+    return mem
+
+
 def _leaky_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
     (mem,), (beta, threshold, graded) = states, params
     reset = _reset(mem, threshold, spike_fn)
@@ -81,11 +92,7 @@ def _leaky_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
         mem = decay * mem + x
     spk = spike_fn(mem - threshold) * graded
     if not reset_delay:
-        do_reset = spk / graded - reset
-        if reset_mechanism == "subtract":
-            mem = mem - do_reset * threshold
-        elif reset_mechanism == "zero":
-            mem = mem - do_reset * mem
+        mem = _reset_now(mem, spk / graded - reset, threshold, reset_mechanism)
     return spk, (mem,)
 
 
@@ -101,11 +108,7 @@ def _synaptic_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
         new = new - (beta.clamp(0, 1) * mem + syn) * reset
     spk = spike_fn(new - threshold)
     if not reset_delay:
-        do_reset = spk - reset
-        if reset_mechanism == "subtract":
-            new = new - do_reset * threshold
-        elif reset_mechanism == "zero":
-            new = new - do_reset * new
+        new = _reset_now(new, spk - reset, threshold, reset_mechanism)
     return spk, (syn, new)
 
 
@@ -153,11 +156,7 @@ def _rleaky_step(x, states, params, spike_fn, reset_mechanism, reset_delay):
         new = base
     spk = spike_fn(new - threshold)
     if not reset_delay:
-        do_reset = spk - reset
-        if reset_mechanism == "subtract":
-            new = new - do_reset * threshold
-        elif reset_mechanism == "zero":
-            new = new - do_reset * new
+        new = _reset_now(new, spk - reset, threshold, reset_mechanism)
     return spk, (new, spk)
 
 
