@@ -1,5 +1,5 @@
 """The reference path's immediate reset (reset_delay=False), which a custom
-surrogate takes: equal to snnTorch's Leaky, Synaptic and RLeaky layers for
+surrogate takes: equal to snnTorch's Leaky and Synaptic layers for
 the subtract and zero resets."""
 import pytest
 import snntorch as snn
