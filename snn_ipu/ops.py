@@ -346,16 +346,16 @@ def _as_tensor(name, value, input_):
     return torch.as_tensor(value, device=device)
 
 
-def _all_to_all(model, input_, params, states, weight, bias, *, spike_grad, reset_mechanism,
-                reset_delay, record, num_steps):
+def _all_to_all(model, input_, params, states, recurrence, weight, bias, *, spike_grad,
+                reset_mechanism, reset_delay, record, num_steps):
     """A layer of ``model`` (RLeaky or RSynaptic, its parameters with V = 1,
     its states in its order, the carried spike last) whose carried spike is
-    ``F.linear(spk_prev, weight, bias)``, in one autograd node (see
-    _lif/recurrent.py): (spikes, the records or None, the final states), or
-    None where that path does not apply (the caller then runs the steps one
-    by one): not float32 on CPU, no kernels for the options, a weight not
-    [F, F] for the input's last dimension F, PopTorch tracing,
-    torch.compile or CPU autocast."""
+    ``recurrence``'s product (_lif/recurrences.py) of the previous spikes
+    with ``weight`` and ``bias``, in one autograd node (_lif/recurrent.py):
+    (spikes, the records or None, the final states), or None where that path
+    does not apply (the caller then runs the steps one by one): not float32
+    on CPU, no kernels for the options, a weight whose product does not have
+    the step's shape, PopTorch tracing, torch.compile or CPU autocast."""
     if not isinstance(weight, torch.Tensor) or (bias is not None
                                                 and not isinstance(bias, torch.Tensor)):
         return None
@@ -366,7 +366,7 @@ def _all_to_all(model, input_, params, states, weight, bias, *, spike_grad, rese
     x = call.x
     applies = (call.reason is None and _host is not None and x.device.type == "cpu"
                and x.dtype == torch.float32 and x.numel() > 0 and x.dim() >= 2
-               and weight.dim() == 2 and weight.shape[0] == weight.shape[1] == x.shape[-1]
+               and recurrence.fits(weight, x.shape[1:])
                and weight.dtype == torch.float32 and weight.device.type == "cpu"
                and (bias is None or (bias.dtype == torch.float32 and bias.device.type == "cpu"))
                and not _ipu.is_tracing() and not compiling() and not autocast_cpu())
@@ -374,7 +374,7 @@ def _all_to_all(model, input_, params, states, weight, bias, *, spike_grad, rese
         return None
     return front_end.run_kernels(model, x, call.states, call.params, call.reset_mode,
                                  reset_delay, call.spec, call.threads, record, call.num_steps,
-                                 recurrent=(weight, bias))
+                                 recurrent=(recurrence, weight, bias))
 
 
 # The largest Linear output (K) lif_linear folds into the LIF backward: it

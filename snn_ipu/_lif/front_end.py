@@ -32,9 +32,10 @@ def run_kernels(model, x, states, params, reset_mode, reset_delay, spec, threads
     (spikes, the records as a tuple, or None without record_states, the final
     states as a tuple, in x's dtype). With ``linear=(weight, bias)`` (Leaky,
     float32): (the Linear's output over the spikes, the final membrane).
-    With ``recurrent=(weight, bias)`` (RLeaky and RSynaptic with V = 1,
-    float32): the carried spike is that Linear's product of the previous
-    spikes (recurrent.py), and the outputs are as without it."""
+    With ``recurrent=(recurrence, weight, bias)`` (RLeaky and RSynaptic with
+    V = 1, float32): the carried spike is that recurrence's product of the
+    previous spikes (recurrences.py, recurrent.py), and the outputs are as
+    without it."""
     rows = x.shape[0]  # T, or 1 for a static input
     step_shape = x.shape[1:]
     out_shape = (num_steps if num_steps is not None else rows, *step_shape)
@@ -88,7 +89,8 @@ def run_kernels(model, x, states, params, reset_mode, reset_delay, spec, threads
         out, mem_final = LifLinearFunction.apply(current, *layer, weight, bias, config)
         return out.reshape(*out_shape[:-1], weight.shape[0]), mem_final
     if recurrent is not None:
-        outputs = AllToAllFunction.apply(config, current, *recurrent, *layer)
+        recurrence, weight, bias = recurrent
+        outputs = AllToAllFunction.apply(config, recurrence, current, weight, bias, *layer)
     else:
         use_custom_op = library.AVAILABLE and (EAGER_CUSTOM_OP or is_compiling)
         apply = library.apply if use_custom_op else NeuronFunction.apply

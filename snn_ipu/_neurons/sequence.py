@@ -17,6 +17,7 @@ import torch
 from .. import ops
 from .._warn import warn_at_caller
 from .._lif.models import MODELS
+from .._lif.recurrences import Conv2dRecurrence, LinearRecurrence
 from .hooks import has_hooks
 from ..ops import ReferencePathWarning
 
@@ -172,11 +173,13 @@ def _all_to_all_steps(kind, layer, input_, step_shape, options):
     num_steps = options.pop("num_steps")
     record = options.pop(kind.record_flag)
     spk, *others = (initial_state(layer, s, step_shape) for s in kind.states)
-    if _plain_linear(layer.recurrent):  # the whole sequence in one autograd node
+    recurrence = _recurrence_of(layer.recurrent)
+    if recurrence is not None:  # the whole sequence in one autograd node
         model = MODELS[kind.op.__name__]
         result = ops._all_to_all(
-            model, input_, kind.unit_params(layer), (*others, spk), layer.recurrent.weight,
-            layer.recurrent.bias, num_steps=num_steps, record=record, **options)
+            model, input_, kind.unit_params(layer), (*others, spk), recurrence,
+            layer.recurrent.weight, layer.recurrent.bias, num_steps=num_steps,
+            record=record, **options)
         if result is not None:
             spikes, records, finals = result
             layer.spk = finals[-1]
@@ -202,10 +205,20 @@ def _all_to_all_steps(kind, layer, input_, step_shape, options):
                                  else tuple(others))
 
 
-def _plain_linear(module) -> bool:
-    """Exactly nn.Linear, and no hooks (which one node, never calling the
-    module, would skip)."""
-    return type(module) is torch.nn.Linear and not has_hooks(module)
+def _recurrence_of(module):
+    """The recurrence (_lif/recurrences.py) that computes exactly what
+    ``module`` does, or None: a plain nn.Linear, or nn.Conv2d with zero
+    padding given as numbers, and no hooks (which one node, never calling
+    the module, would skip)."""
+    if has_hooks(module):
+        return None
+    if type(module) is torch.nn.Linear:
+        return LinearRecurrence()
+    if (type(module) is torch.nn.Conv2d and module.padding_mode == "zeros"
+            and not isinstance(module.padding, str)):
+        return Conv2dRecurrence(tuple(module.stride), tuple(module.padding),
+                                tuple(module.dilation), module.groups)
+    return None
 
 
 def _step_loop(kind, layer, input_, num_steps, record):

@@ -154,24 +154,32 @@ def test_static_input_with_num_steps(name):
         assert torch.equal(a, r)
 
 
+def _all_to_all_pair(name, recurrent, seed, **extra):
+    """Our all-to-all neuron and snnTorch's with the same weights, and the
+    shape of the input: a Linear over N features or a Conv2d over 2 channels."""
+    ours_cls, theirs_cls, kwargs, states = NEURONS[name]
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("V", "all_to_all")}
+    kwargs.update(extra)
+    if recurrent == "linear":
+        kwargs["linear_features"], shape = N, (T, B, N)
+    else:
+        kwargs.update(conv2d_channels=2, kernel_size=3)
+        shape = (T, B, 2, 4, 5)
+    torch.manual_seed(seed)
+    ours = ours_cls(**kwargs)
+    theirs = theirs_cls(**kwargs)
+    theirs.load_state_dict(ours.state_dict())
+    return ours, theirs, states, shape
+
+
 @pytest.mark.parametrize("name", sorted(NEURONS))
 @pytest.mark.parametrize("recurrent", ["linear", "conv2d"])
 @pytest.mark.parametrize("reset", ["subtract", "zero"])
 def test_all_to_all_equals_the_step_loop_with_gradients(name, recurrent, reset):
     # Per step snnTorch's recurrent call, then a kernel step: bitwise
     # forward, gradients (the recurrent weight and bias included) to round-off.
-    ours_cls, theirs_cls, kwargs, states = NEURONS[name]
-    kwargs = {k: v for k, v in kwargs.items() if k not in ("V", "all_to_all")}
-    kwargs.update(reset_mechanism=reset, learn_beta=True, learn_threshold=True)
-    if recurrent == "linear":
-        kwargs["linear_features"], shape = N, (T, B, N)
-    else:
-        kwargs.update(conv2d_channels=2, kernel_size=3)
-        shape = (T, B, 2, 4, 5)
-    torch.manual_seed(0)
-    ours = ours_cls(**kwargs)
-    theirs = theirs_cls(**kwargs)
-    theirs.load_state_dict(ours.state_dict())
+    ours, theirs, states, shape = _all_to_all_pair(
+        name, recurrent, 0, reset_mechanism=reset, learn_beta=True, learn_threshold=True)
     cur = (_current(seed=6, shape=shape) * 1.5).requires_grad_()
     zeros = [torch.zeros(shape[1:])] * len(states)
     with warnings.catch_warnings():
@@ -246,31 +254,69 @@ def test_fuse_runs_recurrent_neurons_as_the_step_loop(name, all_to_all):
 
 
 @pytest.mark.parametrize("name", sorted(NEURONS))
+@pytest.mark.parametrize("recurrent", ["linear", "conv2d"])
 @pytest.mark.parametrize("hooked", [False, True])
-def test_linear_recurrence_is_one_autograd_node_unless_hooked(name, hooked):
-    # A plain nn.Linear recurrence runs in one node (the weight's gradient one
-    # product after the loop); a hooked one step by step (its hooks called).
-    ours_cls, theirs_cls, kwargs, states = NEURONS[name]
-    kwargs = {k: v for k, v in kwargs.items() if k not in ("V", "all_to_all")}
-    kwargs.update(reset_delay=False, reset_mechanism="zero") if name == "rleaky" else None
-    torch.manual_seed(2)
-    ours = ours_cls(linear_features=N, **kwargs)
-    theirs = theirs_cls(linear_features=N, **kwargs)
-    theirs.load_state_dict(ours.state_dict())
+def test_recurrence_is_one_autograd_node_unless_hooked(name, recurrent, hooked):
+    # A plain nn.Linear or nn.Conv2d recurrence runs in one node (the
+    # weight's gradient one product after the loop); a hooked one step by
+    # step (its hooks called).
+    extra = dict(reset_delay=False, reset_mechanism="zero") if name == "rleaky" else {}
+    ours, theirs, states, shape = _all_to_all_pair(name, recurrent, 2, **extra)
     calls = []
     if hooked:
         ours.recurrent.register_forward_hook(lambda *args: calls.append(1))
-    cur = (_current(seed=10) * 1.5).requires_grad_()
+    cur = (_current(seed=10, shape=shape) * 1.5).requires_grad_()
     gen = torch.Generator().manual_seed(3)
-    init = [((torch.rand(B, N, generator=gen) > 0.5).float() if s == "spk"
-             else torch.randn(B, N, generator=gen) * 0.3).requires_grad_() for s in states]
+    init = [((torch.rand(shape[1:], generator=gen) > 0.5).float() if s == "spk"
+             else torch.randn(shape[1:], generator=gen) * 0.3).requires_grad_()
+            for s in states]
     out = ours.forward_sequence(cur, *init)
     assert (type(out[0].grad_fn).__name__ == "AllToAllFunctionBackward") != hooked
     assert len(calls) == (T if hooked else 0)
     ref = _step_loop(theirs, cur, init)
     for a, r in zip(out, ref):
         assert torch.equal(a, r)
+    assert 0 < out[0].mean() < 1
     loss, loss_r = (sum((o * (i + 1)).sum() for i, o in enumerate(v)) for v in (out, ref))
     for a, r in zip(torch.autograd.grad(loss, [cur, *init, *ours.parameters()]),
                     torch.autograd.grad(loss_r, [cur, *init, *theirs.parameters()])):
         close_to_round_off(a, r, rel=1e-5)
+
+
+@pytest.mark.parametrize("name", sorted(NEURONS))
+@pytest.mark.parametrize("conv", [dict(padding_mode="circular"), dict(padding="same"),
+                                  dict(groups=2), dict(dilation=2, padding=2)])
+def test_conv2d_recurrences_one_node_or_not_equal_the_step_loop(name, conv):
+    # A Conv2d that is not snnTorch's (circular or string padding: its own
+    # call, step by step; groups or dilation: one node) still gives the loop's
+    # results.
+    ours, theirs, states, shape = _all_to_all_pair(name, "conv2d", 4)
+    torch.manual_seed(5)
+    options = dict(dict(kernel_size=3, padding=1), **conv)
+    ours.recurrent = nn.Conv2d(2, 2, **options)
+    theirs.recurrent = nn.Conv2d(2, 2, **options)
+    theirs.recurrent.load_state_dict(ours.recurrent.state_dict())
+    one_node = "padding_mode" not in conv and conv.get("padding") != "same"
+    cur = (_current(seed=11, shape=shape) * 1.5).requires_grad_()
+    zeros = [torch.zeros(shape[1:])] * len(states)
+    out = ours.forward_sequence(cur, *zeros)
+    assert (type(out[0].grad_fn).__name__ == "AllToAllFunctionBackward") == one_node
+    ref = _step_loop(theirs, cur, zeros)
+    for a, r in zip(out, ref):
+        assert torch.equal(a, r)
+    loss, loss_r = (sum((o * (i + 1)).sum() for i, o in enumerate(v)) for v in (out, ref))
+    for a, r in zip(torch.autograd.grad(loss, [cur, *ours.parameters()]),
+                    torch.autograd.grad(loss_r, [cur, *theirs.parameters()])):
+        close_to_round_off(a, r, rel=1e-5)
+
+
+@pytest.mark.parametrize("recurrent", ["linear", "conv2d"])
+def test_all_to_all_records_are_saved_so_an_in_place_edit_fails_the_backward(recurrent):
+    # The records are the tensors the backward reads: editing one in place
+    # must raise torch's error, never give a wrong gradient.
+    ours, _, states, shape = _all_to_all_pair("rsynaptic", recurrent, 6)
+    cur = (_current(seed=12, shape=shape) * 1.5).requires_grad_()
+    spk, syn, mem = ours.forward_sequence(cur, *[torch.zeros(shape[1:])] * len(states))
+    syn.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        (spk.sum() + mem.sum()).backward()
