@@ -11,7 +11,7 @@ float64 sum of the same partials, to float32 round-off of the sum."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import List, Optional
 
 import numpy as np
 

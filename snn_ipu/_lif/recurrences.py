@@ -1,7 +1,7 @@
 """The all-to-all recurrences the one-node recurrent layer (recurrent.py)
-runs: snnTorch's recurrent Linear or Conv2d as three calls, the product of
+runs: snnTorch's recurrent Linear or Conv2d as the calls it takes: the product of
 the previous spikes, that product's gradient to the previous spikes (one
-step), and the weight's and bias's gradients over many steps at once.
+step), and the weight's and bias's gradients.
 
 The caller takes a recurrence from the layer's module only where these calls
 are exactly what the module computes (_neurons/sequence.py); otherwise it
@@ -18,7 +18,12 @@ import torch.nn.functional as F
 
 class LinearRecurrence(NamedTuple):
     """``F.linear(spk, weight, bias)`` over the last dimension, as
-    nn.Linear calls it."""
+    nn.Linear calls it. The weight's gradient is one product over all
+    steps, after the backward's loop."""
+
+    # Whether the backward forms the weight's gradient step by step
+    # (input_and_weight_grad) rather than after its loop (weight_grad).
+    weight_grad_per_step = False
 
     def fits(self, weight: torch.Tensor, step_shape) -> bool:
         """Whether the product of a step's spikes has their shape."""
@@ -47,11 +52,19 @@ class LinearRecurrence(NamedTuple):
 
 class Conv2dRecurrence(NamedTuple):
     """``F.conv2d(spk, weight, bias, stride, padding, dilation, groups)`` with
-    zero padding given as numbers, as nn.Conv2d calls it."""
+    zero padding given as numbers, as nn.Conv2d calls it.
+
+    The weight's gradient is formed step by step, in the same call as the
+    previous spikes' (the call autograd makes for one step of the loop):
+    one call over all steps at once ran 2.2x slower than the per-step calls
+    together and allocated two more [T, ...] tensors (benchmarks/RESULTS.md,
+    "All-to-all Conv2d")."""
     stride: Tuple[int, int]
     padding: Tuple[int, int]
     dilation: Tuple[int, int]
     groups: int
+
+    weight_grad_per_step = True
 
     def fits(self, weight: torch.Tensor, step_shape) -> bool:
         if len(step_shape) not in (3, 4) or weight.dim() != 4:
@@ -72,12 +85,16 @@ class Conv2dRecurrence(NamedTuple):
 
     def input_grad(self, grad, previous, weight):
         """The transposed convolution of the product's gradient."""
-        return torch.nn.grad.conv2d_input(previous.shape, weight, grad, self.stride,
-                                          self.padding, self.dilation, self.groups)
+        return self._backward(grad, previous, weight, (True, False, False))[0]
 
-    def weight_grad(self, grad, previous, weight):
-        return torch.nn.grad.conv2d_weight(previous, weight.shape, grad, self.stride,
-                                           self.padding, self.dilation, self.groups)
+    def input_and_weight_grad(self, grad, previous, weight):
+        """The previous spikes' gradient and the weight's, for one step."""
+        return self._backward(grad, previous, weight, (True, True, False))[:2]
+
+    def _backward(self, grad, previous, weight, mask):
+        return torch.ops.aten.convolution_backward(
+            grad, previous, weight, None, self.stride, self.padding, self.dilation,
+            False, [0, 0], self.groups, mask)
 
     def bias_grad(self, grad):
         return grad.sum((0, 2, 3))

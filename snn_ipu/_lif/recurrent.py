@@ -10,7 +10,8 @@ the model's kernel, which takes the product as the carried spike with V = 1
 step the kernel's reverse step (whose carried spike's gradient is the
 product's, g_t), then the previous spikes' gradient through the product
 (``g_t @ W``, or the transposed convolution); the weight's gradient is one
-product after the loop, ``sum_t g_t^T spk_{t-1}``, and the bias's one sum.
+product after the loop, ``sum_t g_t^T spk_{t-1}`` (a convolution's is
+summed step by step, recurrences.py), and the bias's one sum.
 
 Memory: the forward keeps the spikes, the products and the states after each
 step (the kernel's reverse step starts from them), each one [T, N] tensor
@@ -107,6 +108,7 @@ class AllToAllFunction(torch.autograd.Function):
         # g_t, the product's gradient at step t: also the current's.
         product_grads = spikes.new_empty(rows, n)
         param_sums = [None] * len(params)
+        grad_weight = grad_bias = None
         for t in reversed(range(rows)):
             start = tuple(init[i] if t == 0 else afters[i][t - 1] for i in range(k - 1))
             grad_current, grad_states, grad_params = _kernels.backward(
@@ -115,14 +117,20 @@ class AllToAllFunction(torch.autograd.Function):
                 tuple(None if g is None else g[t:t + 1] for g in grad_records),
                 tuple(carry), one_step, param_grads=param_grads)
             product_grads[t].copy_(grad_current.reshape(n))
-            previous = init[-1] if t == 0 else spikes[t - 1]
+            previous = (init[-1] if t == 0 else spikes[t - 1]).view(items)
             # The previous spikes' gradient, through this step's product.
-            carry = list(grad_states[:-1]) + [recurrence.input_grad(
-                product_grads[t].view(items), previous.view(items), weight).reshape(n)]
+            if recurrence.weight_grad_per_step and needs[3]:
+                grad_previous, step_weight = recurrence.input_and_weight_grad(
+                    product_grads[t].view(items), previous, weight)
+                grad_weight = (step_weight if grad_weight is None
+                               else grad_weight.add_(step_weight))
+            else:
+                grad_previous = recurrence.input_grad(product_grads[t].view(items),
+                                                      previous, weight)
+            carry = list(grad_states[:-1]) + [grad_previous.reshape(n)]
             param_sums = [s if g is None else (g if s is None else s + g)
                           for s, g in zip(param_sums, grad_params)]
-        grad_weight = grad_bias = None
-        if needs[3]:
+        if needs[3] and not recurrence.weight_grad_per_step:
             grad_weight = recurrence.weight_grad(product_grads[:1].view(items),
                                                  init[-1].view(items), weight)
             if rows > 1:
