@@ -34,6 +34,14 @@ struct AlphaModel {
   // The reverse needs E + I before the reset (tau's gradient).
   template <bool ResetDelay> static constexpr unsigned kExtra = 1;
 
+  // The saved planes (the states, then the extras) the reverse step reads:
+  // the backward vertex's recompute stores no others (NeuronBackward.hpp).
+  // Without the parameters' gradients, only the membrane: the currents and
+  // E + I are read for alpha's, beta's and tau's.
+  template <bool ParamGrads> static constexpr bool reads(unsigned plane) {
+    return ParamGrads || plane == kMem;
+  }
+
   template <unsigned ResetMode, bool ResetDelay, typename S, typename Params>
   static NeuronStep<S, 3, 1> step(const S (&prev)[3], S x, const Params &p) {
     static_assert(ResetDelay, "Alpha has no reset_delay=False");

@@ -28,6 +28,14 @@ struct LapicqueModel {
   // The reverse needs the step's input (R's, k's and dt's gradients).
   template <bool ResetDelay> static constexpr unsigned kExtra = 1;
 
+  // The saved planes (the states, then the extras) the reverse step reads:
+  // the backward vertex's recompute stores no others (NeuronBackward.hpp).
+  // Without the parameters' gradients, only the membrane: the input is
+  // read for R's, 1/tau's and the time step's.
+  template <bool ParamGrads> static constexpr bool reads(unsigned plane) {
+    return ParamGrads || plane == 0;
+  }
+
   template <unsigned ResetMode, bool ResetDelay, typename S, typename Params>
   static NeuronStep<S, 1, 1> step(const S (&prev)[1], S x, const Params &p) {
     static_assert(ResetDelay, "Lapicque has no reset_delay=False");

@@ -24,6 +24,14 @@ struct LeakyModel {
   // correction, besides U_t.
   template <bool ResetDelay> static constexpr unsigned kExtra = ResetDelay ? 0 : 1;
 
+  // The saved planes (the states, then the extras) the reverse step reads:
+  // the backward vertex's recompute stores no others (NeuronBackward.hpp).
+  // The membrane, and with reset_delay=False the one before the reset.
+  template <bool ParamGrads> static constexpr bool reads(unsigned plane) {
+    (void)plane;
+    return true;
+  }
+
   template <unsigned ResetMode, bool ResetDelay, typename S, typename Params>
   static NeuronStep<S, 1, kExtra<ResetDelay>> step(const S (&prev)[1], S x,
                                                    const Params &p) {

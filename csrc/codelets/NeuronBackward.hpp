@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 #include <poplar/HalfFloat.hpp>
@@ -120,14 +121,37 @@ private:
       for (unsigned v = 0; v < count; ++v)
         init[k][v] = row[first + v];
     }
-    // Plane j of step t: saved + (j*numSteps + t)*width; planes 0..K-1 hold
-    // the states after the step, the others the model's extra values.
-    const std::size_t planeStride = std::size_t(numSteps) * width;
-    const auto row = [&](unsigned plane, unsigned t) {
-      return saved + plane * planeStride + std::size_t(t) * width;
+    // The saved planes the reverse step reads (Model::reads): the recompute
+    // stores only those, and the reverse pass gives the model NaN for the
+    // others, so that a model reading one it did not declare gets NaN
+    // gradients rather than stale scratch. Storing every plane cost Alpha's
+    // backward 40% of its time at [100, 64, 4096] (benchmarks/RESULTS.md).
+    // Whether the parameters' gradients are wanted is a compile-time switch,
+    // so that the loops carry only the stores and arithmetic they need.
+    const auto pass = [&](auto withParamGrads) {
+      constexpr bool kParamGrads = decltype(withParamGrads)::value;
+      constexpr auto stored = [](unsigned plane) {
+        return Model::template reads<kParamGrads>(plane);
+      };
+      recompute(first, count, width, saved, p, init, stored);
+      reversePass<kParamGrads>(first, count, width, saved, p, init, stored);
     };
+    if (paramGrads)
+      pass(std::true_type{});
+    else
+      pass(std::false_type{});
+  }
 
-    // Recompute the chunk's states.
+  // Recomputes the chunk's states for every step into the scratch planes
+  // `stored` selects: plane j of step t at saved + (j*numSteps + t)*width,
+  // planes 0..K-1 holding the states after the step, the others the model's
+  // extra values.
+  template <class Params, class Stored>
+  void recompute(std::size_t first, unsigned count, unsigned width, S *saved,
+                 const Params &p, const S (&init)[K][kMaxChunkNeurons<S>],
+                 Stored stored) {
+    constexpr unsigned W = kMaxChunkNeurons<S>;
+    const std::size_t planeStride = std::size_t(numSteps) * width;
     S state[K][W];
     for (unsigned k = 0; k < K; ++k)
       for (unsigned v = 0; v < count; ++v)
@@ -143,7 +167,7 @@ private:
       const auto touchNext = [&](unsigned v) { touchRow(nextIn, first + v); };
       S *rows[kPlanes];
       for (unsigned j = 0; j < kPlanes; ++j)
-        rows[j] = row(j, t);
+        rows[j] = saved + j * planeStride + std::size_t(t) * width;
       forEachLine<S>(count, touchNext, [&](unsigned v) {
         S prev[K];
         for (unsigned k = 0; k < K; ++k)
@@ -152,14 +176,31 @@ private:
             prev, x[v], p.at(v));
         for (unsigned k = 0; k < K; ++k) {
           state[k][v] = step.state[k];
-          rows[k][v] = step.state[k];
+          if (stored(k))
+            rows[k][v] = step.state[k];
         }
         for (unsigned e = 0; e < E; ++e)
-          rows[K + e][v] = step.extra[e];
+          if (stored(K + e))
+            rows[K + e][v] = step.extra[e];
       });
     }
+  }
 
-    // Reverse pass: carry[k][v] is dL/dstate_k at step t, from step t+1.
+  // Walks the chunk's steps in reverse from the recomputed planes, carrying
+  // dL/dstate, and writes the current's, the initial states' and (with
+  // ParamGrads) the parameters' gradients.
+  template <bool ParamGrads, class Params, class Stored>
+  void reversePass(std::size_t first, unsigned count, unsigned width, S *saved,
+                   const Params &p, const S (&init)[K][kMaxChunkNeurons<S>],
+                   Stored stored) {
+    constexpr unsigned W = kMaxChunkNeurons<S>;
+    const std::size_t planeStride = std::size_t(numSteps) * width;
+    const auto row = [&](unsigned plane, unsigned t) {
+      return saved + plane * planeStride + std::size_t(t) * width;
+    };
+    const S unread = std::numeric_limits<S>::quiet_NaN();
+
+    // carry[k][v] is dL/dstate_k at step t, from step t+1.
     const SurrogateConstants<S> constants{surrogateA, surrogateB, surrogate};
     S carry[K][W], paramSum[P][W], currentSum[W];
     for (unsigned k = 0; k < K; ++k) {
@@ -172,75 +213,66 @@ private:
         paramSum[i][v] = S(0);
       currentSum[v] = S(0);
     }
-    // Whether the parameter sums are wanted is a compile-time switch, so
-    // that the inner loop carries only the arithmetic it needs. A constant
-    // current's gradient is summed over the steps after each step's loop, in
-    // the same order, rather than in it: one more copy of the loop per
-    // instance would cost more compile time than that extra pass costs run
-    // time (only static inputs take it).
+    // A constant current's gradient is summed over the steps after each
+    // step's loop, in the same order, rather than in it: one more copy of the
+    // loop per instance would cost more compile time than that extra pass
+    // costs run time (only static inputs take it).
     const bool constant = constantCurrent != 0;
-    auto reversePass = [&](auto withParamGrads) {
-      constexpr bool kParamGrads = decltype(withParamGrads)::value;
-      for (unsigned t = numSteps; t-- > 0;) {
-        S gsBuffer[W], gx[W];
-        S grBuffer[R > 0 ? R : 1][W];
-        const S *gs = runAsState<S>(gradSpikes[t], first, count, gsBuffer);
-        const S *gr[R > 0 ? R : 1];
+    for (unsigned t = numSteps; t-- > 0;) {
+      S gsBuffer[W], gx[W];
+      S grBuffer[R > 0 ? R : 1][W];
+      const S *gs = runAsState<S>(gradSpikes[t], first, count, gsBuffer);
+      const S *gr[R > 0 ? R : 1];
+      for (unsigned r = 0; r < R; ++r)
+        gr[r] = runAsState<S>(gradRecords[r * numSteps + t], first, count,
+                              grBuffer[r]);
+      const S *prevRows[K];
+      const S *nowRows[kPlanes];
+      for (unsigned k = 0; k < K; ++k)
+        prevRows[k] = t > 0 ? row(k, t - 1) : init[k];
+      for (unsigned j = 0; j < kPlanes; ++j)
+        nowRows[j] = row(j, t);
+      // The rows kTouchAheadSteps steps back (the first step's near t = 0).
+      const unsigned back = t >= kTouchAheadSteps ? t - kTouchAheadSteps : 0;
+      const auto &backGradSpikes = gradSpikes[back];
+      const auto &backGradCurrent = gradCurrent[constant ? 0 : back];
+      const auto touchBack = [&](unsigned v) {
+        touchRow(backGradSpikes, first + v);
         for (unsigned r = 0; r < R; ++r)
-          gr[r] = runAsState<S>(gradRecords[r * numSteps + t], first, count,
-                                grBuffer[r]);
-        const S *prevRows[K];
-        const S *nowRows[kPlanes];
+          touchRow(gradRecords[r * numSteps + back], first + v);
+        if (!constant)
+          touchRow(backGradCurrent, first + v);
+      };
+      forEachLine<S>(count, touchBack, [&](unsigned v) {
+        S prev[K], now[K], gradState[K], extra[E > 0 ? E : 1];
+        for (unsigned k = 0; k < K; ++k) {
+          prev[k] = stored(k) ? prevRows[k][v] : unread;
+          now[k] = stored(k) ? nowRows[k][v] : unread;
+          gradState[k] = k < R ? carry[k][v] + gr[k < R ? k : 0][v] : carry[k][v];
+        }
+        for (unsigned e = 0; e < E; ++e)
+          extra[e] = stored(K + e) ? nowRows[K + e][v] : unread;
+        const auto grad =
+            Model::template reverse<ResetMode, ResetDelay, Surrogate>(
+                prev, now, extra, gs[v], gradState, p.at(v), constants);
+        gx[v] = grad.current;
         for (unsigned k = 0; k < K; ++k)
-          prevRows[k] = t > 0 ? row(k, t - 1) : init[k];
-        for (unsigned j = 0; j < kPlanes; ++j)
-          nowRows[j] = row(j, t);
-        // The rows kTouchAheadSteps steps back (the first step's near t = 0).
-        const unsigned back = t >= kTouchAheadSteps ? t - kTouchAheadSteps : 0;
-        const auto &backGradSpikes = gradSpikes[back];
-        const auto &backGradCurrent = gradCurrent[constant ? 0 : back];
-        const auto touchBack = [&](unsigned v) {
-          touchRow(backGradSpikes, first + v);
-          for (unsigned r = 0; r < R; ++r)
-            touchRow(gradRecords[r * numSteps + back], first + v);
-          if (!constant)
-            touchRow(backGradCurrent, first + v);
-        };
-        forEachLine<S>(count, touchBack, [&](unsigned v) {
-          S prev[K], now[K], gradState[K], extra[E > 0 ? E : 1];
-          for (unsigned k = 0; k < K; ++k) {
-            prev[k] = prevRows[k][v];
-            now[k] = nowRows[k][v];
-            gradState[k] = k < R ? carry[k][v] + gr[k < R ? k : 0][v] : carry[k][v];
-          }
-          for (unsigned e = 0; e < E; ++e)
-            extra[e] = nowRows[K + e][v];
-          const auto grad =
-              Model::template reverse<ResetMode, ResetDelay, Surrogate>(
-                  prev, now, extra, gs[v], gradState, p.at(v), constants);
-          gx[v] = grad.current;
-          for (unsigned k = 0; k < K; ++k)
-            carry[k][v] = grad.state[k];
-          if constexpr (kParamGrads)
-            for (unsigned i = 0; i < P; ++i)
-              paramSum[i][v] += grad.param[i];
-        });
-        if (constant)
-          for (unsigned v = 0; v < count; ++v)
-            currentSum[v] += gx[v];
-        else
-          storeRun<FPType>(gradCurrent[t], first, gx, count);
-      }
-    };
-    if (paramGrads)
-      reversePass(std::true_type{});
-    else
-      reversePass(std::false_type{});
-    if (constantCurrent)
+          carry[k][v] = grad.state[k];
+        if constexpr (ParamGrads)
+          for (unsigned i = 0; i < P; ++i)
+            paramSum[i][v] += grad.param[i];
+      });
+      if (constant)
+        for (unsigned v = 0; v < count; ++v)
+          currentSum[v] += gx[v];
+      else
+        storeRun<FPType>(gradCurrent[t], first, gx, count);
+    }
+    if (constant)
       storeRun<FPType>(gradCurrent[0], first, currentSum, count);
     for (unsigned k = 0; k < K; ++k)
       storeRun<S>(gradStateInit[k], first, carry[k], count);
-    if (paramGrads)
+    if constexpr (ParamGrads)
       for (unsigned i = 0; i < P; ++i)
         storeRun<S>(gradParams[i], first, paramSum[i], count);
   }

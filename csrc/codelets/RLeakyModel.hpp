@@ -31,6 +31,14 @@ struct RLeakyModel {
   static constexpr bool clamped(unsigned param) { return param == kBeta; }
   template <bool ResetDelay> static constexpr unsigned kExtra = ResetDelay ? 0 : 1;
 
+  // The saved planes (the states, then the extras) the reverse step reads:
+  // the backward vertex's recompute stores no others (NeuronBackward.hpp).
+  // Without the parameters' gradients, the carried spike is not read (V's
+  // gradient is).
+  template <bool ParamGrads> static constexpr bool reads(unsigned plane) {
+    return ParamGrads || plane != kSpk;
+  }
+
   template <unsigned ResetMode, bool ResetDelay, typename S, typename Params>
   static NeuronStep<S, 2, kExtra<ResetDelay>> step(const S (&prev)[2], S x,
                                                    const Params &p) {

@@ -36,6 +36,14 @@ struct RSynapticModel {
   }
   template <bool ResetDelay> static constexpr unsigned kExtra = 0;
 
+  // The saved planes (the states, then the extras) the reverse step reads:
+  // the backward vertex's recompute stores no others (NeuronBackward.hpp).
+  // Without the parameters' gradients, only the membrane: the synaptic
+  // current and the carried spike are read for alpha's and V's.
+  template <bool ParamGrads> static constexpr bool reads(unsigned plane) {
+    return ParamGrads || plane == kMem;
+  }
+
   template <unsigned ResetMode, bool ResetDelay, typename S, typename Params>
   static NeuronStep<S, 3, 0> step(const S (&prev)[3], S x, const Params &p) {
     static_assert(ResetDelay, "RSynaptic has no reset_delay=False variant");

@@ -30,6 +30,14 @@ struct SynapticModel {
   static constexpr bool clamped(unsigned param) { return param != kThreshold; }
   template <bool ResetDelay> static constexpr unsigned kExtra = ResetDelay ? 0 : 1;
 
+  // The saved planes (the states, then the extras) the reverse step reads:
+  // the backward vertex's recompute stores no others (NeuronBackward.hpp).
+  // Without the parameters' gradients, the synaptic current is not read
+  // (alpha's gradient is).
+  template <bool ParamGrads> static constexpr bool reads(unsigned plane) {
+    return ParamGrads || plane != kSyn;
+  }
+
   template <unsigned ResetMode, bool ResetDelay, typename S, typename Params>
   static NeuronStep<S, 2, kExtra<ResetDelay>> step(const S (&prev)[2], S x,
                                                    const Params &p) {
