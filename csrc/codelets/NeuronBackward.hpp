@@ -21,7 +21,6 @@
 #pragma once
 
 #include <cstddef>
-#include <limits>
 #include <type_traits>
 
 #include <poplar/HalfFloat.hpp>
@@ -127,19 +126,36 @@ private:
     // gradients rather than stale scratch. Storing every plane cost Alpha's
     // backward 40% of its time at [100, 64, 4096] (benchmarks/RESULTS.md).
     // Whether the parameters' gradients are wanted is a compile-time switch,
-    // so that the loops carry only the stores and arithmetic they need.
-    const auto pass = [&](auto withParamGrads) {
-      constexpr bool kParamGrads = decltype(withParamGrads)::value;
-      constexpr auto stored = [](unsigned plane) {
-        return Model::template reads<kParamGrads>(plane);
-      };
-      recompute(first, count, width, saved, p, init, stored);
-      reversePass<kParamGrads>(first, count, width, saved, p, init, stored);
-    };
-    if (paramGrads)
-      pass(std::true_type{});
-    else
-      pass(std::false_type{});
+    // so that the loops carry only the stores and arithmetic they need; the
+    // recompute is compiled once where its stores do not depend on it.
+    if constexpr (storesDependOnParamGrads()) {
+      if (paramGrads) {
+        recompute(first, count, width, saved, p, init, Stored<true>{});
+        reversePass<true>(first, count, width, saved, p, init, Stored<true>{});
+      } else {
+        recompute(first, count, width, saved, p, init, Stored<false>{});
+        reversePass<false>(first, count, width, saved, p, init, Stored<false>{});
+      }
+    } else {
+      recompute(first, count, width, saved, p, init, Stored<true>{});
+      if (paramGrads)
+        reversePass<true>(first, count, width, saved, p, init, Stored<true>{});
+      else
+        reversePass<false>(first, count, width, saved, p, init, Stored<false>{});
+    }
+  }
+
+  // Whether the model's reverse reads saved plane `plane` (Model::reads).
+  template <bool ParamGrads> struct Stored {
+    constexpr bool operator()(unsigned plane) const {
+      return Model::template reads<ParamGrads>(plane);
+    }
+  };
+  static constexpr bool storesDependOnParamGrads() {
+    for (unsigned j = 0; j < kPlanes; ++j)
+      if (Model::template reads<true>(j) != Model::template reads<false>(j))
+        return true;
+    return false;
   }
 
   // Recomputes the chunk's states for every step into the scratch planes
@@ -198,7 +214,7 @@ private:
     const auto row = [&](unsigned plane, unsigned t) {
       return saved + plane * planeStride + std::size_t(t) * width;
     };
-    const S unread = std::numeric_limits<S>::quiet_NaN();
+    const S unread = static_cast<S>(__builtin_nanf("")); // a quiet NaN
 
     // carry[k][v] is dL/dstate_k at step t, from step t+1.
     const SurrogateConstants<S> constants{surrogateA, surrogateB, surrogate};

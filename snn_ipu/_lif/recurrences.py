@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 
 
-class LinearRecurrence(NamedTuple):
+class LinearRecurrence:
     """``F.linear(spk, weight, bias)`` over the last dimension, as
     nn.Linear calls it. The weight's gradient is one product over all
     steps, after the backward's loop."""
