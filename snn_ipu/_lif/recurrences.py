@@ -58,7 +58,7 @@ class Conv2dRecurrence(NamedTuple):
     previous spikes' (the call autograd makes for one step of the loop):
     one call over all steps at once ran 2.2x slower than the per-step calls
     together and allocated two more [T, ...] tensors (benchmarks/RESULTS.md,
-    "All-to-all Conv2d")."""
+    "All-to-all in one node: Conv2d too, and less memory")."""
     stride: Tuple[int, int]
     padding: Tuple[int, int]
     dilation: Tuple[int, int]
