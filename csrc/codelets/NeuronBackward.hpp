@@ -82,10 +82,24 @@ public:
     computeWorker(workerId, &scratch[std::size_t(workerId) * workerScratchElements()]);
   }
 
-  // The scratch one worker's chunks use: numSteps x chunk width x the
-  // model's saved planes.
+  // The scratch slice compute gives each worker: numSteps x chunk width x
+  // the model's saved planes (its most, what the plan sizes the IPU's
+  // scratch for).
   std::size_t workerScratchElements() const {
     return std::size_t(numSteps) * chunkWidth<S>(chunkNeurons) * kPlanes;
+  }
+
+  // The saved planes the recompute stores per neuron and step (those the
+  // model's reverse step reads, Model::reads), one after another: a worker
+  // uses numSteps x chunk width x storedPlanes of its scratch. The host
+  // sizes its chunks and scratch by it.
+  static constexpr unsigned storedPlanes(bool paramGrads) {
+    return paramGrads || !storesDependOnParamGrads() ? Stored<true>::count()
+                                                     : Stored<false>::count();
+  }
+  std::size_t storedScratchElements() const {
+    return std::size_t(numSteps) * chunkWidth<S>(chunkNeurons) *
+           storedPlanes(paramGrads != 0);
   }
 
   // Worker `workerId`'s neurons, with `workerScratch` (workerScratchElements)
@@ -145,11 +159,21 @@ private:
     }
   }
 
-  // Whether the model's reverse reads saved plane `plane` (Model::reads).
+  // Whether the model's reverse reads saved plane `plane` (Model::reads),
+  // and where a stored plane lies in the scratch: after the stored planes
+  // before it, so that the scratch a chunk touches, and the chunk the host
+  // fits in its cache budget, is sized by what is stored, not by every plane.
   template <bool ParamGrads> struct Stored {
     constexpr bool operator()(unsigned plane) const {
       return Model::template reads<ParamGrads>(plane);
     }
+    static constexpr unsigned slot(unsigned plane) {
+      unsigned before = 0;
+      for (unsigned j = 0; j < plane; ++j)
+        before += Model::template reads<ParamGrads>(j) ? 1 : 0;
+      return before;
+    }
+    static constexpr unsigned count() { return slot(kPlanes); }
   };
   static constexpr bool storesDependOnParamGrads() {
     for (unsigned j = 0; j < kPlanes; ++j)
@@ -159,9 +183,9 @@ private:
   }
 
   // Recomputes the chunk's states for every step into the scratch planes
-  // `stored` selects: plane j of step t at saved + (j*numSteps + t)*width,
-  // planes 0..K-1 holding the states after the step, the others the model's
-  // extra values.
+  // `stored` selects: plane j of step t at
+  // saved + (stored.slot(j)*numSteps + t)*width, planes 0..K-1 holding the
+  // states after the step, the others the model's extra values.
   template <class Params, class Stored>
   void recompute(std::size_t first, unsigned count, unsigned width, S *saved,
                  const Params &p, const S (&init)[K][kMaxChunkNeurons<S>],
@@ -183,7 +207,7 @@ private:
       const auto touchNext = [&](unsigned v) { touchRow(nextIn, first + v); };
       S *rows[kPlanes];
       for (unsigned j = 0; j < kPlanes; ++j)
-        rows[j] = saved + j * planeStride + std::size_t(t) * width;
+        rows[j] = saved + stored.slot(j) * planeStride + std::size_t(t) * width;
       forEachLine<S>(count, touchNext, [&](unsigned v) {
         S prev[K];
         for (unsigned k = 0; k < K; ++k)
@@ -212,7 +236,7 @@ private:
     constexpr unsigned W = kMaxChunkNeurons<S>;
     const std::size_t planeStride = std::size_t(numSteps) * width;
     const auto row = [&](unsigned plane, unsigned t) {
-      return saved + plane * planeStride + std::size_t(t) * width;
+      return saved + stored.slot(plane) * planeStride + std::size_t(t) * width;
     };
     const S unread = static_cast<S>(__builtin_nanf("")); // a quiet NaN
 

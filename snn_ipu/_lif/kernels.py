@@ -215,19 +215,26 @@ def _runner_bytes(host, model, steps, n, dtype_name, element, state, threads, de
     """What the host runner allocates for a backward call, at most: zeros for
     absent inputs (their own above the shared zero mapping's 16 MiB), the
     initial states' gradients nobody wants (the vertices write them anyway)
-    and every tile's scratch of recomputed states, counted for the model's
-    most planes (through a Linear layer: every thread's block of upstream
-    gradient and scratch).
+    and every tile's scratch of recomputed states (through a Linear layer:
+    every thread's block of upstream gradient and scratch). The backward's
+    chunk is sized by the planes its recompute stores (fewer without the
+    parameters' gradients): the bound takes the widest chunk and the largest
+    chunk x planes over every plane count the model can store.
     Cached: a training loop asks for the same few layers at every call."""
     plan = host.host_plan(steps, n, dtype_name, threads, debug, model)
+    shapes = [(host.host_plan(steps, n, dtype_name, threads, debug, model, planes)
+               .chunk_neurons, planes) for planes in range(1, plan.max_saved_planes + 1)]
+    chunk = max(width for width, _ in shapes)
+    # One tile's scratch: each of its workers' chunk of planes, T steps.
+    tile_scratch = plan.workers_per_tile * steps * max(width * planes for width, planes in shapes)
     states = len(MODELS_BY_ID[model].states)
     zeros = n * (element + state) + states * n * state
     if through_linear:
         # Each thread's block of the upstream gradient (T x one chunk per
         # vertex worker) and a vertex scratch of its own.
-        return zeros + threads * (steps * plan.workers_per_tile * plan.chunk_neurons * element
-                                  + plan.backward_scratch_elements * state)
-    return zeros + plan.backward_scratch_elements * plan.tiles_used * state
+        return zeros + threads * (steps * plan.workers_per_tile * chunk * element
+                                  + tile_scratch * state)
+    return zeros + tile_scratch * plan.tiles_used * state
 
 
 def _backward_bytes(host, current, steps, upstream, threads, debug, through_linear,

@@ -8,6 +8,7 @@ import torch
 
 import snn_ipu
 from snn_ipu import runtime
+from snn_ipu._lif.models import MODELS
 from snn_ipu._backends.host import host as _host
 from support.oracle import close_to_round_off, snntorch_lif
 from support.run_counts import runs_during
@@ -177,6 +178,38 @@ def test_backward_scratch_comes_from_the_pool_and_goes_back(threads):
                                  num_threads=threads)
         spk.backward(torch.ones_like(spk))
         assert runtime.cache_stats()["cached_bytes"] == cached  # reused, not mapped anew
+
+
+@pytest.mark.parametrize("param_grads, planes, chunk", [(False, 1, 500), (True, 4, 320)])
+def test_backward_scratch_holds_only_the_planes_the_recompute_stores(param_grads, planes,
+                                                                    chunk):
+    """Alpha's backward stores its membrane alone without the parameters'
+    gradients, and its three states and E + I with them: its scratch is T x
+    one chunk x those planes, the chunk as long as they fit the cache budget
+    (500 neurons, a worker's block, with one plane; 320 with four), and the
+    unwanted initial states' gradients, all from the pool."""
+    from snn_ipu._backends.host import host
+
+    steps, n = 100, 3000
+    model = MODELS["alpha"].id
+    plan = host.host_plan(steps, n, "float", 1, False, model, planes)
+    assert plan.chunk_neurons == chunk
+    granule = 1 << 16
+
+    def pooled(nbytes):
+        return -(-nbytes // granule) * granule
+
+    gc.collect()
+    alpha = torch.tensor(0.9, requires_grad=param_grads)
+    cur = (torch.randn(steps, n) + 0.3).requires_grad_()
+    spk, *_ = snn_ipu.ops.alpha(cur, alpha, 0.8, record_state=False, num_threads=1)
+    before = runtime.cache_stats()
+    host.pool_reset_peak()
+    spk.backward(torch.ones_like(spk))
+    after = runtime.cache_stats()
+    assert after["peak_in_use_bytes"] - before["in_use_bytes"] == (
+        pooled(steps * chunk * planes * 4) + pooled(3 * n * 4))
+    assert (alpha.grad is not None) == param_grads
 
 
 def test_debug_mode_is_per_thread_and_nests():

@@ -2,6 +2,7 @@
 import pytest
 
 from snn_ipu import _host
+from snn_ipu._lif.models import MODELS
 
 GC200 = dict(num_tiles=1472, workers_per_tile=6, bytes_per_tile=624 * 1024)
 
@@ -107,3 +108,22 @@ def test_host_chunks_fit_the_scratch_budget():
     for T in (1, 25, 100, 1000):
         plan = _host.host_plan(T, 10**6, "double")
         assert plan.backward_scratch_elements * 8 <= 6 * max(512 * 1024, T * 64 * 2)
+
+
+def test_host_chunks_follow_the_planes_each_direction_keeps():
+    # The forward keeps no scratch: the longest chunk whatever T. The
+    # backward's is sized by the planes its recompute stores: Alpha (three
+    # states and E + I) stores four with the parameters' gradients (320 x 100
+    # steps x 4 planes x 4 bytes within 512 KiB) and its membrane alone
+    # without them (1024, the arrays' most).
+    alpha = MODELS["alpha"].id
+    assert _host.host_plan(100, 262144, "float", model=alpha).max_saved_planes == 4
+    assert _host.host_plan(100, 262144, "float", model=alpha).chunk_neurons == 320
+    assert _host.host_plan(100, 262144, "float", model=alpha, scratch_planes=4).chunk_neurons == 320
+    assert _host.host_plan(100, 262144, "float", model=alpha, scratch_planes=1).chunk_neurons == 1024
+    assert _host.host_plan(400, 262144, "float", model=alpha, scratch_planes=1).chunk_neurons == 320
+    for T in (1, 100, 10000):
+        assert _host.host_plan(T, 262144, "float", model=alpha, scratch_planes=0).chunk_neurons == 1024
+        assert _host.host_plan(T, 262144, "double", model=alpha, scratch_planes=0).chunk_neurons == 512
+    with pytest.raises(ValueError, match="5 scratch planes, more than the model saves"):
+        _host.host_plan(100, 1000, "float", model=alpha, scratch_planes=5)

@@ -2,8 +2,10 @@
 // the GC200 plan that `python -m snn_ipu plan` prints and the tests check, and
 // the plan the host runner uses.
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "ops/bindings/BindingHelpers.hpp"
@@ -59,6 +61,9 @@ void bindPlan(py::module_ &m) {
       .def_readonly("backward_bytes_per_tile", &LifPlan::backwardBytesPerTile)
       .def_readonly("backward_scratch_elements",
                     &LifPlan::backwardScratchElements)
+      .def_property_readonly(
+          "max_saved_planes",
+          [](const LifPlan &p) { return maxSavedPlanes(p.model); })
       .def("tile_range",
            [](const LifPlan &p, std::uint64_t tile) {
              if (tile >= p.tilesUsed)
@@ -100,16 +105,19 @@ void bindPlan(py::module_ &m) {
       "host_plan",
       [](std::uint64_t numSteps, std::uint64_t numNeurons,
          const std::string &dtype, unsigned numThreads, bool debug,
-         unsigned model) {
+         unsigned model, std::optional<unsigned> scratchPlanes) {
         checkModel(model);
         return hostPlan(model, numSteps, numNeurons, parseType(dtype),
-                        makeRun(numThreads, debug, 0));
+                        makeRun(numThreads, debug, 0),
+                        scratchPlanes.value_or(maxSavedPlanes(model)));
       },
       py::arg("num_steps"), py::arg("num_neurons"), py::arg("dtype") = "float",
       py::arg("num_threads") = 1, py::arg("debug") = false,
-      py::arg("model") = kModelLeaky,
+      py::arg("model") = kModelLeaky, py::arg("scratch_planes") = py::none(),
       "The plan the host runner uses for a [T, N] layer of neuron model "
-      "`model`.");
+      "`model`: its backward's when the backward stores `scratch_planes` "
+      "planes per neuron and step (default: the model's most, what every "
+      "call stays within), its forward's with 0.");
 }
 
 } // namespace snn_ipu

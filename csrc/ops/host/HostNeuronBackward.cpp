@@ -86,7 +86,8 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
   constexpr unsigned M = kModelLeaky;
   using Vertex = NeuronBackward<M, FP, ResetMode, ResetDelay, Surrogate>;
   using Layer = detail::BackwardLayer<M, FP>;
-  const LifPlan plan = hostPlan(M, a.numSteps, a.numNeurons, a.type, run);
+  const unsigned planes = Vertex::storedPlanes(a.gradParams[0] != nullptr);
+  const LifPlan plan = hostPlan(M, a.numSteps, a.numNeurons, a.type, run, planes);
   const std::uint64_t block =
       std::uint64_t(Vertex::numWorkers()) * plan.chunkNeurons;
   const Layer layer(a, o, plan, block);
@@ -97,8 +98,9 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
     const LifPlan &plan;
     const Layer &layer;
     std::uint64_t block;
+    unsigned planes;
     bool debug;
-  } context{a, plan, layer, block, run.debug};
+  } context{a, plan, layer, block, planes, run.debug};
   runWorkItems(
       workItemOrder(plan, run), run.numThreads, plan.config.workersPerTile,
       [](void *c, std::uint64_t tile, unsigned worker) {
@@ -109,8 +111,7 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
         ThroughLinearBuffers &buffers = ThroughLinearBuffers::ofThisThread();
         buffers.upstream.resize(x.a.numSteps * x.block);
         // One worker's scratch: this thread runs the block's workers in turn.
-        buffers.scratch.resize(vertexScratchElements(x.plan, ResetDelay) /
-                               x.plan.config.workersPerTile);
+        buffers.scratch.resize(x.a.numSteps * x.plan.chunkNeurons * x.planes);
         if (x.debug) {
           // As runBackward's scratch: NaN, so that a read before the write
           // (of the scratch, or of an upstream gradient not yet formed)

@@ -152,30 +152,32 @@ void runBackward(const NeuronBackwardArgs &a, const NeuronOptions &o,
                  const HostRunOptions &run) {
   using S = StateType<FP>;
   using Layer = BackwardLayer<M, FP>;
-  const LifPlan plan = hostPlan(M, a.numSteps, a.numNeurons, a.type, run);
+  using Vertex = NeuronBackward<M, FP, ResetMode, ResetDelay, Surrogate>;
+  // Chunks as long as the planes this call's recompute stores allow (fewer
+  // without the parameters' gradients).
+  const unsigned planes = Vertex::storedPlanes(a.gradParams[0] != nullptr);
+  const LifPlan plan = hostPlan(M, a.numSteps, a.numNeurons, a.type, run, planes);
   const Layer layer(a, o, plan, plan.neuronsPerTile);
   if (run.debug)
     layer.poisonOutputs();
   const FP *gradSpikes = static_cast<const FP *>(a.gradSpikes);
-  // The vertex's scratch per worker (what the plan sizes per tile, over its
-  // workers), one per thread (runVerticesWithScratch).
-  const std::uint64_t perWorker =
-      vertexScratchElements(plan, ResetDelay) / plan.config.workersPerTile;
+  // The scratch one vertex worker stores into, one per thread
+  // (runVerticesWithScratch).
+  const std::uint64_t perWorker = a.numSteps * plan.chunkNeurons * planes;
   const std::uint64_t scratchElements = perWorker * scratchSlots(plan, run);
   // Not zeroed: every vertex writes its scratch before reading it (in debug
   // mode it starts as NaN, so that a read before the write would show).
   const PoolBuffer scratch(scratchElements * sizeof(S));
   if (run.debug)
     fillNaN<S>(scratch.as<S>(), scratchElements);
-  std::vector<NeuronBackward<M, FP, ResetMode, ResetDelay, Surrogate>> vertices(
-      plan.tilesUsed);
+  std::vector<Vertex> vertices(plan.tilesUsed);
   std::vector<typename Layer::Edges> edges(plan.tilesUsed);
   for (std::uint64_t tile = 0; tile < plan.tilesUsed; ++tile) {
     const std::uint64_t begin = plan.tileBegin(tile);
     layer.connect(vertices[tile], edges[tile], begin, plan.tileNeurons(tile),
                   gradSpikes != nullptr ? gradSpikes + begin : nullptr,
                   a.numNeurons);
-    if (vertices[tile].workerScratchElements() > perWorker)
+    if (vertices[tile].storedScratchElements() > perWorker)
       throw std::logic_error("host backward: the plan's scratch is smaller than the vertex's");
   }
   runVerticesWithScratch(plan, vertices, run, scratch.as<S>(), perWorker);

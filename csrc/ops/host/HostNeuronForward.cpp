@@ -31,7 +31,9 @@ template <unsigned M, typename FP, unsigned ResetMode, bool ResetDelay,
 void runForward(const NeuronForwardArgs &a, const HostRunOptions &run) {
   using S = StateType<FP>;
   constexpr ModelShape shape = modelShape(M);
-  const LifPlan plan = hostPlan(M, a.numSteps, a.numNeurons, a.type, run);
+  // No scratch: the forward walks the longest chunks (benchmarks/RESULTS.md,
+  // "Chunks sized by what each direction keeps").
+  const LifPlan plan = hostPlan(M, a.numSteps, a.numNeurons, a.type, run, 0);
   const std::uint64_t T = a.numSteps, N = a.numNeurons;
   FP *spikes = static_cast<FP *>(a.spikes);
   const auto records = typedPointers<FP *>(a.records, RecordStates ? shape.recorded : 0);

@@ -18,22 +18,26 @@ namespace snn_ipu {
 namespace {
 // Tiles index neurons with 32-bit arithmetic; keep host tiles far below that.
 constexpr std::uint64_t kMaxHostTileNeurons = std::uint64_t(1) << 30;
-// The backward vertex keeps a chunk's states for all T steps (its model's
-// saved planes) while it walks the steps in reverse: keep them within half of
-// a core's L2 so that the reverse pass reads them from cache.
+// The backward vertex keeps a chunk's stored planes for all T steps while it
+// walks the steps in reverse: keep them within half of a core's L2 so that
+// the reverse pass reads them from cache.
 constexpr std::uint64_t kScratchBudgetBytes = 512 * 1024;
 // Below a 64-byte line per row and step, strided rows waste bandwidth.
 constexpr std::uint64_t kMinHostChunkBytes = 64;
 
-unsigned hostChunkNeurons(unsigned model, std::uint64_t numSteps, ElementType type) {
+unsigned hostChunkNeurons(std::uint64_t numSteps, ElementType type,
+                          unsigned scratchPlanes) {
   const std::uint64_t sb = stateBytes(type);
   const std::uint64_t maxChunk =
       type == ElementType::Double ? kHostChunkNeurons<double> : kHostChunkNeurons<float>;
+  // The forward keeps only a chunk's states, in L1: the longest rows.
+  if (scratchPlanes == 0)
+    return static_cast<unsigned>(maxChunk);
   const std::uint64_t line = kMinHostChunkBytes / sb;
-  // The model's saved planes per neuron and step. numSteps * bytesPerNeuron
-  // would wrap for T near 2^61 (and could divide by zero): past the budget
-  // the chunk is simply the minimum.
-  const std::uint64_t bytesPerNeuron = sb * maxSavedPlanes(model);
+  // The scratch per neuron and step. numSteps * bytesPerNeuron would wrap
+  // for T near 2^61 (and could divide by zero): past the budget the chunk is
+  // simply the minimum.
+  const std::uint64_t bytesPerNeuron = sb * scratchPlanes;
   std::uint64_t chunk = numSteps > kScratchBudgetBytes / bytesPerNeuron
                             ? 0
                             : kScratchBudgetBytes / (numSteps * bytesPerNeuron);
@@ -44,7 +48,8 @@ unsigned hostChunkNeurons(unsigned model, std::uint64_t numSteps, ElementType ty
 } // namespace
 
 LifPlan hostPlan(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons,
-                 ElementType type, const HostRunOptions &run) {
+                 ElementType type, const HostRunOptions &run,
+                 unsigned scratchPlanes) {
   if (model >= kNumModels)
     throw PlanError("LIF plan: unknown neuron model id " + std::to_string(model));
   TileConfig config;
@@ -57,8 +62,11 @@ LifPlan hostPlan(unsigned model, std::uint64_t numSteps, std::uint64_t numNeuron
   config.numTiles = std::max(tiles, minTiles);
   config.workersPerTile = poplar::MultiVertex::numWorkers();
   config.bytesPerTile = std::numeric_limits<std::uint64_t>::max();
+  if (scratchPlanes > maxSavedPlanes(model))
+    throw PlanError("LIF plan: " + std::to_string(scratchPlanes) +
+                    " scratch planes, more than the model saves");
   config.chunkNeurons =
-      hostChunkNeurons(model, numSteps == 0 ? 1 : numSteps, type);
+      hostChunkNeurons(numSteps == 0 ? 1 : numSteps, type, scratchPlanes);
   return planLif(model, numSteps, numNeurons, type, config);
 }
 

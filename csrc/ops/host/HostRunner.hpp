@@ -17,10 +17,14 @@ namespace snn_ipu {
 
 // The plan the host runner uses for a layer of neuron model `model`: one tile
 // per thread (more in debug mode), six workers per tile as on the IPU, no
-// memory limit, chunks as long as the backward scratch's cache budget allows
-// for this T and the model's saved planes.
+// memory limit. Its chunks are as long as the backward scratch's cache budget
+// allows for this T and `scratchPlanes`, the planes per neuron and step the
+// backward vertex stores (NeuronBackward::storedPlanes); with 0, the
+// forward's, as long as the vertices' chunk arrays (kHostChunkNeurons).
+// The plan's backwardScratchElements counts the model's most planes.
 LifPlan hostPlan(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons,
-                 ElementType type, const HostRunOptions &run);
+                 ElementType type, const HostRunOptions &run,
+                 unsigned scratchPlanes);
 
 // Calls vertices[tile].compute(worker) for every tile and worker of the plan.
 template <typename VertexT>
