@@ -102,8 +102,8 @@ public:
            storedPlanes(paramGrads != 0);
   }
 
-  // Worker `workerId`'s neurons, with `workerScratch` (workerScratchElements)
-  // as its scratch. compute gives each worker its own slice of `scratch`,
+  // Worker `workerId`'s neurons, with `workerScratch` (at least
+  // storedScratchElements) as its scratch. compute gives each worker its own slice of `scratch`,
   // since a tile's workers run at the same time; the host runner calls this
   // with a slice per thread instead, since a thread runs one worker at a
   // time (ops/host/HostRunner.hpp), which keeps the scratch to a few MiB.
@@ -207,7 +207,10 @@ private:
       const auto touchNext = [&](unsigned v) { touchRow(nextIn, first + v); };
       S *rows[kPlanes];
       for (unsigned j = 0; j < kPlanes; ++j)
-        rows[j] = saved + stored.slot(j) * planeStride + std::size_t(t) * width;
+        // An unstored plane has no row (its pointer is never used).
+        rows[j] = stored(j) ? saved + stored.slot(j) * planeStride +
+                                  std::size_t(t) * width
+                            : saved;
       forEachLine<S>(count, touchNext, [&](unsigned v) {
         S prev[K];
         for (unsigned k = 0; k < K; ++k)
@@ -236,7 +239,10 @@ private:
     constexpr unsigned W = kMaxChunkNeurons<S>;
     const std::size_t planeStride = std::size_t(numSteps) * width;
     const auto row = [&](unsigned plane, unsigned t) {
-      return saved + stored.slot(plane) * planeStride + std::size_t(t) * width;
+      // An unstored plane has no row (its pointer is never used).
+      return stored(plane) ? saved + stored.slot(plane) * planeStride +
+                                 std::size_t(t) * width
+                           : saved;
     };
     const S unread = static_cast<S>(__builtin_nanf("")); // a quiet NaN
 

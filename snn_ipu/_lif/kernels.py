@@ -222,11 +222,10 @@ def _runner_bytes(host, model, steps, n, dtype_name, element, state, threads, de
     chunk x planes over every plane count the model can store.
     Cached: a training loop asks for the same few layers at every call."""
     plan = host.host_plan(steps, n, dtype_name, threads, debug, model)
-    shapes = [(host.host_plan(steps, n, dtype_name, threads, debug, model, planes)
-               .chunk_neurons, planes) for planes in range(1, plan.max_saved_planes + 1)]
-    chunk = max(width for width, _ in shapes)
-    # One tile's scratch: each of its workers' chunk of planes, T steps.
-    tile_scratch = plan.workers_per_tile * steps * max(width * planes for width, planes in shapes)
+    plans = [host.host_plan(steps, n, dtype_name, threads, debug, model, planes)
+             for planes in range(1, plan.max_saved_planes + 1)]
+    chunk = max(p.chunk_neurons for p in plans)
+    tile_scratch = max(p.backward_scratch_elements for p in plans)
     states = len(MODELS_BY_ID[model].states)
     zeros = n * (element + state) + states * n * state
     if through_linear:

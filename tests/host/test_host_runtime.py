@@ -153,13 +153,13 @@ def test_backward_scratch_comes_from_the_pool_and_goes_back(threads):
     from snn_ipu._backends.host import host
 
     steps, n = 25, 3000  # outputs of 300 kB: below the pool's 4 MiB, not pooled
-    plan = host.host_plan(steps, n, "float", threads)
     granule = 1 << 16
 
     def pooled(nbytes):
         return -(-nbytes // granule) * granule
 
     for reset_delay, planes in ((True, 1), (False, 2)):
+        plan = host.host_plan(steps, n, "float", threads, False, MODELS["leaky"].id, planes)
         gc.collect()
         cur = (torch.randn(steps, n) + 0.3).requires_grad_()
         spk, _ = snn_ipu.ops.lif(cur, 0.9, record_mem=False, reset_delay=reset_delay,
@@ -180,17 +180,17 @@ def test_backward_scratch_comes_from_the_pool_and_goes_back(threads):
         assert runtime.cache_stats()["cached_bytes"] == cached  # reused, not mapped anew
 
 
-@pytest.mark.parametrize("param_grads, planes, chunk", [(False, 1, 500), (True, 4, 320)])
+@pytest.mark.parametrize("param_grads, planes, chunk", [(False, 1, 1024), (True, 4, 320)])
 def test_backward_scratch_holds_only_the_planes_the_recompute_stores(param_grads, planes,
                                                                     chunk):
     """Alpha's backward stores its membrane alone without the parameters'
     gradients, and its three states and E + I with them: its scratch is T x
     one chunk x those planes, the chunk as long as they fit the cache budget
-    (500 neurons, a worker's block, with one plane; 320 with four), and the
-    unwanted initial states' gradients, all from the pool."""
+    (the arrays' 1024 neurons with one plane; 320 with four; a worker's block
+    is 1168), and the unwanted initial states' gradients, all from the pool."""
     from snn_ipu._backends.host import host
 
-    steps, n = 100, 3000
+    steps, n = 100, 7000  # outputs of 2.8 MB: not pooled
     model = MODELS["alpha"].id
     plan = host.host_plan(steps, n, "float", 1, False, model, planes)
     assert plan.chunk_neurons == chunk

@@ -42,6 +42,10 @@ def test_host_plan_with_more_than_2_pow_32_elements():
     assert plan.chunk_neurons == 16  # one cache line per row, the minimum
     assert plan.backward_scratch_elements == 6 * 2**20 * 16 * 2
     _assert_ranges_partition(plan)
+    # The forward keeps no scratch: its long chunks are planned for any T.
+    forward = _host.host_plan(2**20, 2**13, "float", num_threads=2, scratch_planes=0)
+    assert forward.chunk_neurons == 684  # a worker's block, below the arrays' 1024
+    assert forward.backward_scratch_elements == 0
 
 
 def test_ipu_plan_over_2_pow_32_neurons():

@@ -4,6 +4,7 @@
 #include "ops/host/HostNeuronBackward.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <type_traits>
 #include <vector>
 
@@ -98,9 +99,8 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
     const LifPlan &plan;
     const Layer &layer;
     std::uint64_t block;
-    unsigned planes;
     bool debug;
-  } context{a, plan, layer, block, planes, run.debug};
+  } context{a, plan, layer, block, run.debug};
   runWorkItems(
       workItemOrder(plan, run), run.numThreads, plan.config.workersPerTile,
       [](void *c, std::uint64_t tile, unsigned worker) {
@@ -111,7 +111,8 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
         ThroughLinearBuffers &buffers = ThroughLinearBuffers::ofThisThread();
         buffers.upstream.resize(x.a.numSteps * x.block);
         // One worker's scratch: this thread runs the block's workers in turn.
-        buffers.scratch.resize(x.a.numSteps * x.plan.chunkNeurons * x.planes);
+        buffers.scratch.resize(x.plan.backwardScratchElements /
+                               x.plan.config.workersPerTile);
         if (x.debug) {
           // As runBackward's scratch: NaN, so that a read before the write
           // (of the scratch, or of an upstream gradient not yet formed)
@@ -127,6 +128,9 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
               std::min<std::uint64_t>(x.block, range.end - first);
           Vertex v;
           x.layer.connect(v, edges, begin, count, buffers.upstream.data(), count);
+          if (v.storedScratchElements() > buffers.scratch.size())
+            throw std::logic_error(
+                "host backward: the plan's scratch is smaller than the vertex's");
           for (unsigned w = 0; w < Vertex::numWorkers(); ++w) {
             // The vertex's own division of the block among its workers.
             const WorkerRange part = workerRange(

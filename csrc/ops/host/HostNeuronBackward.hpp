@@ -161,9 +161,10 @@ void runBackward(const NeuronBackwardArgs &a, const NeuronOptions &o,
   if (run.debug)
     layer.poisonOutputs();
   const FP *gradSpikes = static_cast<const FP *>(a.gradSpikes);
-  // The scratch one vertex worker stores into, one per thread
-  // (runVerticesWithScratch).
-  const std::uint64_t perWorker = a.numSteps * plan.chunkNeurons * planes;
+  // The scratch one vertex worker stores into (the plan's for a tile, over
+  // its workers), one per thread (runVerticesWithScratch).
+  const std::uint64_t perWorker =
+      plan.backwardScratchElements / plan.config.workersPerTile;
   const std::uint64_t scratchElements = perWorker * scratchSlots(plan, run);
   // Not zeroed: every vertex writes its scratch before reading it (in debug
   // mode it starts as NaN, so that a read before the write would show).

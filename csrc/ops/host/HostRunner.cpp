@@ -62,9 +62,7 @@ LifPlan hostPlan(unsigned model, std::uint64_t numSteps, std::uint64_t numNeuron
   config.numTiles = std::max(tiles, minTiles);
   config.workersPerTile = poplar::MultiVertex::numWorkers();
   config.bytesPerTile = std::numeric_limits<std::uint64_t>::max();
-  if (scratchPlanes > maxSavedPlanes(model))
-    throw PlanError("LIF plan: " + std::to_string(scratchPlanes) +
-                    " scratch planes, more than the model saves");
+  config.scratchPlanes = scratchPlanes;
   config.chunkNeurons =
       hostChunkNeurons(numSteps == 0 ? 1 : numSteps, type, scratchPlanes);
   return planLif(model, numSteps, numNeurons, type, config);

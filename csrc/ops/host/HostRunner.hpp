@@ -21,7 +21,8 @@ namespace snn_ipu {
 // allows for this T and `scratchPlanes`, the planes per neuron and step the
 // backward vertex stores (NeuronBackward::storedPlanes); with 0, the
 // forward's, as long as the vertices' chunk arrays (kHostChunkNeurons).
-// The plan's backwardScratchElements counts the model's most planes.
+// The plan's backwardScratchElements counts those planes (none for the
+// forward).
 LifPlan hostPlan(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons,
                  ElementType type, const HostRunOptions &run,
                  unsigned scratchPlanes);

@@ -78,6 +78,10 @@ LifPlan planLif(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons
     throw PlanError("LIF plan: workersPerTile must be at least 1");
   if (config.chunkNeurons == 0)
     throw PlanError("LIF plan: chunkNeurons must be at least 1");
+  if (config.scratchPlanes != TileConfig::kMostPlanes &&
+      config.scratchPlanes > maxSavedPlanes(model))
+    throw PlanError("LIF plan: " + std::to_string(config.scratchPlanes) +
+                    " scratch planes, more than the model saves");
 
   LifPlan plan;
   plan.model = model;
@@ -114,7 +118,9 @@ LifPlan planLif(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons
   const ModelShape shape = modelShape(model);
   const std::uint64_t states = shape.states, recorded = shape.recorded,
                       params = shape.params;
-  const std::uint64_t planes = maxSavedPlanes(model);
+  const std::uint64_t planes = config.scratchPlanes == TileConfig::kMostPlanes
+                                   ? maxSavedPlanes(model)
+                                   : config.scratchPlanes;
 
   plan.backwardScratchElements =
       mulSat(mulSat(mulSat(config.workersPerTile, numSteps), plan.chunkNeurons),

@@ -29,6 +29,12 @@ struct TileConfig {
   // chunkNeurons), at most the target's kMaxChunkNeurons. The plan lowers it
   // for small blocks; it sizes the backward vertex's scratch.
   unsigned chunkNeurons = kIpuChunkNeurons;
+  // The planes per neuron and step the backward vertex's scratch holds:
+  // kMostPlanes (the default) for the model's most, what every backward call
+  // stays within; the host's backward plans take the planes the call stores,
+  // its forward's 0 (no scratch).
+  static constexpr unsigned kMostPlanes = ~0u;
+  unsigned scratchPlanes = kMostPlanes;
 };
 
 // Thrown when a layer cannot be planned; the message names the limit.
@@ -61,9 +67,10 @@ struct LifPlan {
 };
 
 // The plan of a layer of neuron model `model`. The backward vertex keeps a
-// number of state planes per step that may depend on reset_delay
-// (savedPlanes); plans are sized for the larger, so one plan serves both
-// directions and both reset_delays.
+// number of state planes per step that may depend on reset_delay and on
+// whether the parameters' gradients are wanted; by default (the IPU's)
+// plans are sized for the model's most, so that one plan serves both
+// directions and every backward call (config.scratchPlanes).
 LifPlan planLif(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons,
                 ElementType type, const TileConfig &config);
 
