@@ -94,8 +94,7 @@ public:
   // uses numSteps x chunk width x storedPlanes of its scratch. The host
   // sizes its chunks and scratch by it.
   static constexpr unsigned storedPlanes(bool paramGrads) {
-    return paramGrads || !storesDependOnParamGrads() ? Stored<true>::count()
-                                                     : Stored<false>::count();
+    return paramGrads ? Stored<true>::count() : Stored<false>::count();
   }
   std::size_t storedScratchElements() const {
     return std::size_t(numSteps) * chunkWidth<S>(chunkNeurons) *
@@ -103,10 +102,11 @@ public:
   }
 
   // Worker `workerId`'s neurons, with `workerScratch` (at least
-  // storedScratchElements) as its scratch. compute gives each worker its own slice of `scratch`,
-  // since a tile's workers run at the same time; the host runner calls this
-  // with a slice per thread instead, since a thread runs one worker at a
-  // time (ops/host/HostRunner.hpp), which keeps the scratch to a few MiB.
+  // storedScratchElements) as its scratch. compute gives each worker its own
+  // slice of `scratch`, since a tile's workers run at the same time; the host
+  // runner calls this with a slice per thread instead, since a thread runs
+  // one worker at a time (ops/host/HostRunner.hpp), which keeps the scratch
+  // to a few MiB.
   void computeWorker(unsigned workerId, S *workerScratch) {
     const WorkerRange range = workerRange(numNeurons, workerId, numWorkers(),
                                           kWorkerGrain<FPType>);

@@ -75,8 +75,9 @@ LifPlan planLif(unsigned model, std::uint64_t numSteps, std::uint64_t numNeurons
                 ElementType type, const TileConfig &config);
 
 // The scratch one backward vertex indexes: the plan's (workers x T steps x
-// one chunk x the model's most planes, what a plan serves either reset_delay
-// with), cut to the planes this reset_delay keeps.
+// one chunk x the model's most planes, what a plan with the default
+// scratchPlanes serves either reset_delay with), cut to the planes this
+// reset_delay keeps. The graph's vertices index it; the host sizes its own.
 inline std::uint64_t vertexScratchElements(const LifPlan &plan, bool resetDelay) {
   return plan.backwardScratchElements / maxSavedPlanes(plan.model) *
          savedPlanes(plan.model, resetDelay);
