@@ -17,7 +17,7 @@ from ._backends import ipu as _ipu
 from ._backends.host import host as _host
 from ._backends.host import missing_host_reason
 from ._compat import autocast_cpu, compiling
-from ._lif import front_end, poptorch, reference
+from ._lif import derived, front_end, poptorch, reference
 from ._lif.checks import check_call, check_params
 from ._lif.config import param_tensors
 from ._lif.models import ALPHA, LAPICQUE, LEAKY, RLEAKY, RSYNAPTIC, SYNAPTIC
@@ -194,28 +194,13 @@ def alpha(input_: torch.Tensor, alpha, beta, threshold=1.0,
     input_, to_bfloat16 = _from_bfloat16(input_)
     decays = check_params(input_, num_steps, (("alpha", alpha), ("beta", beta)),
                           finite=("alpha", "beta"))
-    tau = _alpha_tau(*decays, input_)
+    tau = derived.alpha_tau(*decays, input_)
     spikes, records, finals = _layer(
         ALPHA, "alpha", input_, (decays[0], decays[1], tau, threshold),
         (syn_exc, syn_inh, mem), spike_grad=spike_grad, reset_mechanism=reset_mechanism,
         reset_delay=True, record=record_state, num_steps=num_steps, num_threads=num_threads,
         finite=("alpha", "beta"))
     return _rounded((spikes, *(records if record_state else finals)), to_bfloat16)
-
-
-def _alpha_tau(alpha, beta, input_):
-    """snnTorch's tau_alpha, computed with its torch operations (so the same
-    float32), after its checks (alpha > beta, beta != 1)."""
-    alpha, beta = param_tensors((alpha, beta), input_)
-    traced = alpha.device.type in ("meta", "ipu") or compiling()
-    if not traced:  # the checks read the values
-        if bool((alpha.clamp(0, 1) <= beta).any()):  # as snnTorch compares them
-            raise ValueError("alpha must be greater than beta.")
-        if bool((beta == 1).any()):
-            raise ValueError("beta: cannot be 1 (tau_alpha = log(alpha) / (log(beta) - "
-                             "log(alpha)) + 1 would divide by zero)")
-    log_alpha = torch.log(alpha.clamp(0, 1))
-    return log_alpha / (torch.log(beta.clamp(0, 1)) - log_alpha) + 1
 
 
 def lapicque(input_: torch.Tensor, R, C, time_step=1.0, threshold=1.0,
@@ -238,11 +223,13 @@ def lapicque(input_: torch.Tensor, R, C, time_step=1.0, threshold=1.0,
         ``time_step`` and ``threshold``.
     """
     input_, to_bfloat16 = _from_bfloat16(input_)
-    R, C, time_step = (_as_tensor(name, v, input_) for name, v in
-                       (("R", R), ("C", C), ("time_step", time_step)))
-    rc = R * C
+    for name, value in (("R", R), ("C", C), ("time_step", time_step)):
+        _check_constant(name, value)
+    step_dims = (input_.dim() - (num_steps is None)
+                 if isinstance(input_, torch.Tensor) else 0)
+    constants = derived.lapicque_constants(R, C, time_step, input_, step_dims)
     spikes, records, finals = _layer(
-        LAPICQUE, "lapicque", input_, (R, 1 / rc, time_step, 1 - (time_step / rc), threshold),
+        LAPICQUE, "lapicque", input_, (*constants, threshold),
         (mem,), spike_grad=spike_grad, reset_mechanism=reset_mechanism, reset_delay=True,
         record=record_state, num_steps=num_steps, num_threads=num_threads)
     return _rounded((spikes, *(records if record_state else finals)), to_bfloat16)
@@ -335,15 +322,11 @@ def rsynaptic(input_: torch.Tensor, alpha, beta, V, threshold=1.0,
     return _rounded((spikes, *(records if record_state else finals[:2])), to_bfloat16)
 
 
-def _as_tensor(name, value, input_):
-    """A Lapicque constant as snnTorch holds it: numbers through
-    torch.as_tensor (an int stays an integer tensor)."""
+def _check_constant(name, value):
+    """A Lapicque constant: a number or a tensor (snnTorch takes numbers
+    through torch.as_tensor, derived.py)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, torch.Tensor)):
         raise TypeError(f"{name}: expected a number or a tensor, got {type(value).__name__}")
-    if isinstance(value, torch.Tensor):
-        return value
-    device = input_.device if isinstance(input_, torch.Tensor) else None
-    return torch.as_tensor(value, device=device)
 
 
 def _all_to_all(model, input_, params, states, recurrence, weight, bias, *, spike_grad,
