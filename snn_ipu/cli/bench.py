@@ -15,7 +15,10 @@ element (read the current, write spikes; read the spike gradient and the
 current, write the current's gradient), its fraction of the copy bandwidth
 timed alongside, and peak extra memory in MiB and in units of one [T, B, N]
 fp32 tensor (a ratio that allocation granularity dominates in small layers:
-marked for layers under 1 MiB per fp32 tensor).
+marked for layers under 1 MiB per fp32 tensor). The ``floor`` baseline,
+"memory passes alone", is that minimal traffic and nothing else, as two torch
+elementwise ops into kept buffers (baselines.memory_passes_alone): how fast
+any layer could be on this machine.
 """
 from __future__ import annotations
 
@@ -57,7 +60,9 @@ def parse_shapes(text: str):
     return shapes
 
 
-BASELINES = ("snntorch", "plain", "spikingjelly")
+BASELINES = ("snntorch", "plain", "spikingjelly", "floor")
+# The floor row (baselines.memory_passes_alone): the minimal traffic alone.
+FLOOR = "memory passes alone"
 
 
 def parse_baselines(text: str) -> frozenset:
@@ -136,6 +141,8 @@ def implementations(args):
         jelly = _baselines.spikingjelly()
         if jelly is not None:
             impls["SpikingJelly LIFNode"] = jelly
+    if "floor" in args.baselines:
+        impls[FLOOR] = _baselines.memory_passes_alone()
     return impls
 
 
@@ -310,7 +317,9 @@ def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--dtype", choices=["float32", "float16"], default="float32",
                         help="element type of the current (default %(default)s)")
     parser.add_argument("--baselines", type=parse_baselines, default=frozenset(BASELINES),
-                        help="comma-separated: snntorch, plain, spikingjelly; or none "
+                        help="comma-separated: snntorch, plain, spikingjelly, floor (the "
+                             "minimal memory traffic alone, two torch elementwise passes); "
+                             "or none "
                              f"(default {','.join(BASELINES)})")
     parser.add_argument("--compile", action="store_true",
                         help="also time the plain loop under torch.compile (compiles ~1 min)")

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 from support.paths import ROOT
 
@@ -64,6 +65,38 @@ def test_bench_baselines_are_checked():
     for bad in ("snntroch", "plain,none", ""):
         with pytest.raises(argparse.ArgumentTypeError, match="expected 'none' or names"):
             parse_baselines(bad)
+
+
+def test_memory_passes_alone_reads_and_writes_what_the_bench_counts():
+    from snn_ipu.cli.baselines import memory_passes_alone
+
+    run = memory_passes_alone()
+    gen = torch.Generator().manual_seed(0)
+    for shape in ((4, 3, 5), (4, 3, 5), (2, 7)):
+        x = torch.randn(shape, generator=gen).requires_grad_()
+        g = torch.randn(shape, generator=gen)
+        out = run(x)
+        # Forward: the current read, a tensor of its size written; backward:
+        # the current and the spikes' gradient read, the gradient written.
+        assert torch.equal(out, x.detach()) and out.shape == x.shape
+        out.backward(g)
+        assert torch.equal(x.grad, x.detach() + g)
+    # The same shape reuses its buffers (no allocation is timed).
+    x = torch.randn(2, 7, requires_grad=True)
+    assert run(x).data_ptr() == run(x.detach().clone().requires_grad_()).data_ptr()
+
+
+def test_bench_floor_row(tmp_path):
+    from snn_ipu.__main__ import main as cli_main
+    from snn_ipu.cli.bench import FLOOR, parse_baselines
+
+    assert parse_baselines("floor,snntorch") == {"floor", "snntorch"}
+    out = tmp_path / "b.json"
+    assert cli_main(["bench", "--shapes", "6,3,40", "--repeats", "1", "--warmup", "0",
+                     "--baselines", "floor", "--json", str(out),
+                     "--plot", str(tmp_path / "b.png")]) == 0
+    rows = json.loads(out.read_text())["results"]
+    assert [r["implementation"] for r in rows] == ["snn_ipu", FLOOR]
 
 
 def _ablations():
