@@ -4,8 +4,9 @@ its order, so that they are the same floats as snnTorch's.
 
 Those are a dozen small torch operations per call (for Alpha, with its
 checks), which cost more than the kernels themselves in a small layer: some
-40-70 us warm, and some 0.3 ms with cold caches, as between the other layers
-of a model (benchmarks/RESULTS.md, "The floor under a small layer"). Where
+0.05 ms back to back, 0.15-0.25 ms after a larger kernel or the other layers
+of a model have evicted the caches (benchmarks/RESULTS.md, "Alpha's tau and
+Lapicque's constants kept per value"). Where
 the inputs are numbers, or one-element tensors that need no gradient on the
 CPU, the results depend only on their values, so they are computed once per
 value (the same operations, on the same tensors) and kept as numbers, which
@@ -32,9 +33,11 @@ def _cacheable(values, input_, step_dims) -> bool:
     tracing."""
     if not isinstance(input_, torch.Tensor) or input_.device.type != "cpu" or compiling():
         return False
+    # Complex and bool tensors are left to the checks, which name them.
     return all(not isinstance(v, torch.Tensor)
                or (v.numel() == 1 and v.dim() <= step_dims and v.device.type == "cpu"
-                   and not v.requires_grad)
+                   and not v.requires_grad and not v.is_complex()
+                   and v.dtype != torch.bool)
                for v in values)
 
 
@@ -48,7 +51,7 @@ def _key(value):
         kind, number = (value.dtype, tuple(value.shape)), value.item()
     else:
         kind, number = type(value), value
-    return kind, number, math.copysign(1.0, number)
+    return kind, number, math.copysign(1.0, number) if isinstance(number, float) else 0.0
 
 
 def _value(key):
@@ -98,17 +101,21 @@ def lapicque_constants(R, C, time_step, input_, step_dims):
     one-element tensors without a gradient; else tensors. ``step_dims``: the
     dimensions of one step of ``input_``."""
     if _cacheable((R, C, time_step), input_, step_dims):
-        return _lapicque_of(_key(R), _key(C), _key(time_step), torch.get_default_dtype())
+        return _lapicque_of(_key(R), _key(C), _key(time_step), state_dtype(input_),
+                            torch.get_default_dtype())
     device = input_.device if isinstance(input_, torch.Tensor) else None
     return _lapicque(*(_as_tensor(v, device) for v in (R, C, time_step)))
 
 
 @functools.lru_cache(maxsize=_CACHED_VALUES)
-def _lapicque_of(r_key, c_key, step_key, default_dtype):
+def _lapicque_of(r_key, c_key, step_key, state, default_dtype):
     # default_dtype is in the key: torch.as_tensor makes floats of it.
     del default_dtype
     constants = _lapicque(*(_as_tensor(_value(k), None) for k in (r_key, c_key, step_key)))
-    return tuple(c.item() for c in constants)
+    # Converted to the state dtype as the check converts tensors: an int64
+    # R beyond 2**24 rounds once, to float32, as in snnTorch, not through a
+    # double first.
+    return tuple(c.to(state).item() for c in constants)
 
 
 def _as_tensor(value, device):

@@ -146,10 +146,19 @@ def memory_passes_alone():
     fault is timed: a lower bound for any layer that makes those two passes
     with ordinary stores. (Above the last-level cache snn_ipu writes its
     outputs with non-temporal stores, which skip the read of each line
-    written, so there it can beat this floor.)"""
+    written, so there it can beat this floor.)
+
+    For the bench alone: a call's spikes and the gradient it leaves in
+    ``current.grad`` (a view of a kept buffer, which autograd takes without
+    a copy) are overwritten by the next call, so ``current.grad`` must be
+    None before each."""
     buffers = {}
 
     def run(current):
+        if current.grad is not None:
+            raise RuntimeError("memory_passes_alone: the current's gradient is a view of a "
+                               "buffer the next backward overwrites; set current.grad = "
+                               "None before each call")
         key = (tuple(current.shape), current.dtype)
         if key not in buffers:
             buffers.clear()  # one shape at a time: keep no more than two tensors

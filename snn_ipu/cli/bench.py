@@ -18,7 +18,9 @@ fp32 tensor (a ratio that allocation granularity dominates in small layers:
 marked for layers under 1 MiB per fp32 tensor). The ``floor`` baseline,
 "memory passes alone", is that minimal traffic and nothing else, as two torch
 elementwise ops into kept buffers (baselines.memory_passes_alone): how fast
-any layer could be on this machine.
+a layer that makes those passes with ordinary stores could be on this
+machine (its peak memory is 0: its buffers are made before it is measured).
+With --recurrent linear the floor is the matrix products alone instead.
 """
 from __future__ import annotations
 

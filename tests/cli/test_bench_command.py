@@ -81,9 +81,20 @@ def test_memory_passes_alone_reads_and_writes_what_the_bench_counts():
         assert torch.equal(out, x.detach()) and out.shape == x.shape
         out.backward(g)
         assert torch.equal(x.grad, x.detach() + g)
-    # The same shape reuses its buffers (no allocation is timed).
+    # The same shape reuses its buffers, and autograd takes the gradient's
+    # view of its buffer without a copy: no allocation is timed.
     x = torch.randn(2, 7, requires_grad=True)
-    assert run(x).data_ptr() == run(x.detach().clone().requires_grad_()).data_ptr()
+    first = run(x)
+    spikes_buffer = first.data_ptr()
+    first.backward(torch.ones(2, 7))
+    grad_buffer = x.grad.data_ptr()
+    x.grad = None
+    second = run(x)
+    second.backward(torch.ones(2, 7))
+    assert second.data_ptr() == spikes_buffer and x.grad.data_ptr() == grad_buffer
+    # A gradient left in place would be overwritten, not accumulated: refused.
+    with pytest.raises(RuntimeError, match="set current.grad = None before each call"):
+        run(x)
 
 
 def test_bench_floor_row(tmp_path):

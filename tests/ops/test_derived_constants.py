@@ -68,6 +68,20 @@ def test_alpha_checks_refuse_on_every_call():
             snn_ipu.ops.alpha(x, torch.tensor(0.7), torch.tensor(0.8))
 
 
+def _lapicque_oracle(R, C, time_step, dtype):
+    """snnTorch's constants as the kernels take them: each in the state dtype."""
+    R, C, time_step = (v if isinstance(v, torch.Tensor) else torch.as_tensor(v)
+                       for v in (R, C, time_step))
+    rc = R * C
+    return [w.to(dtype).reshape(()) for w in (R, 1 / rc, time_step, 1 - (time_step / rc))]
+
+
+def _assert_lapicque_constants(got, R, C, time_step, dtype):
+    assert all(isinstance(v, (int, float)) for v in got)
+    for g, w in zip(got, _lapicque_oracle(R, C, time_step, dtype)):
+        assert torch.equal(torch.tensor(g, dtype=dtype), w), (g, w)
+
+
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("R,C,time_step", [
     (5.1, 5e-3, 1e-3), (5, 2, 1), (3, 5e-3, 1.0),  # ints stay integer tensors
@@ -78,15 +92,53 @@ def test_alpha_checks_refuse_on_every_call():
 def test_lapicque_constants_kept_per_value_equal_the_torch_operations(R, C, time_step, dtype):
     x = torch.zeros(3, 2, dtype=dtype)
     got = derived.lapicque_constants(R, C, time_step, x, step_dims=1)
-    assert all(isinstance(v, (int, float)) for v in got)
-    as_tensor = [v if isinstance(v, torch.Tensor) else torch.as_tensor(v)
-                 for v in (R, C, time_step)]
-    rc = as_tensor[0] * as_tensor[1]
-    want = (as_tensor[0], 1 / rc, as_tensor[2], 1 - (as_tensor[2] / rc))
-    for g, w in zip(got, want):
-        # As the kernels take them: each in the state dtype.
-        assert torch.equal(torch.tensor(g, dtype=dtype), w.to(dtype).reshape(())), (g, w)
+    _assert_lapicque_constants(got, R, C, time_step, dtype)
     assert derived.lapicque_constants(R, C, time_step, x, step_dims=1) == got
+
+
+def test_values_that_compare_equal_are_kept_apart():
+    # One after another, the cache not cleared: each key must tell them
+    # apart (-0.0 == 0.0; a [1] tensor and a 0-d one of the same value
+    # promote differently; float32 and float64 states).
+    x32, x64 = torch.zeros(3, 2), torch.zeros(3, 2, dtype=torch.float64)
+    sequence = [
+        (0.0, 5e-3, 1e-3, x32), (-0.0, 5e-3, 1e-3, x32),
+        (torch.tensor([5.1], dtype=torch.float16), torch.tensor([5e-3]), 1e-3, x32),
+        (torch.tensor(5.1, dtype=torch.float16), torch.tensor([5e-3]), 1e-3, x32),
+        (5.1, 5e-3, 1e-3, x64),
+    ]
+    for R, C, time_step, x in sequence:
+        got = derived.lapicque_constants(R, C, time_step, x, step_dims=1)
+        _assert_lapicque_constants(got, R, C, time_step, x.dtype)
+    assert derived._lapicque_of.cache_info().currsize == len(sequence)
+
+
+def test_lapicque_integer_beyond_float32_rounds_once_as_in_snntorch():
+    # An int64 R (and time_step) goes to float32 in one rounding, as
+    # snnTorch's tensors do, not through a double first.
+    big = 2 ** 60 + 2 ** 36 + 1
+    x = (torch.randn(6, 2, 3, generator=torch.Generator().manual_seed(4)) * 4).requires_grad_()
+    for R in (big, torch.tensor(big)):
+        check_against_snntorch("lapicque", dict(input_=x, R=R, C=1 / big, time_step=1,
+                                                threshold=0.5), ["input_"], {})
+
+
+def test_lapicque_constants_needing_a_gradient_are_computed_each_call():
+    x = torch.randn(4, 3)
+    R = torch.tensor(5.1, requires_grad=True)
+    constants = derived.lapicque_constants(R, 5e-3, 1e-3, x, step_dims=1)
+    assert all(isinstance(c, torch.Tensor) for c in constants)
+    assert constants[1].requires_grad  # 1/(R*C) carries R's gradient
+    assert derived._lapicque_of.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize("R,message", [
+    (torch.tensor(5.1 + 0j), r"R: expected a real tensor, got dtype torch.complex64"),
+    (torch.tensor(True), r"R: expected a real tensor, got dtype torch.bool"),
+])
+def test_lapicque_constant_of_a_wrong_dtype_is_named(R, message):
+    with pytest.raises(TypeError, match=message):
+        snn_ipu.ops.lapicque(torch.randn(4, 3), R, 5e-3)
 
 
 def test_lapicque_constants_follow_the_default_dtype():
