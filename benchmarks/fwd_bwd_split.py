@@ -1,11 +1,15 @@
 """Forward and backward of ops.alpha, ops.synaptic or ops.lif apart: the
 median of the forward under no_grad and of forward + backward
 (record_state=False, snnTorch's default constants as in ab_model.py); the
-backward is their difference.
+backward is their difference. Then the floor's two passes apart (the bench's
+"memory passes alone": torch.mul of the current, torch.add of the current
+and the spikes' gradient, into kept buffers).
 
-    python benchmarks/fwd_bwd_split.py 100,64,4096 THREADS alpha synaptic leaky
+    python benchmarks/fwd_bwd_split.py 100,64,4096 THREADS alpha synaptic leaky [--cold]
 
-Medians of 9 calls after 2 untimed, per model, in the order given.
+Medians of 9 calls after 2 untimed, per model, in the order given. With
+--cold, a 256 MiB copy before each call, as the bench's round-robin or a
+model's other layers leave the caches.
 """
 import sys
 import time
@@ -15,8 +19,10 @@ import torch
 import snn_ipu
 
 torch.manual_seed(0)
-shape = tuple(int(v) for v in sys.argv[1].split(","))
-threads = int(sys.argv[2])
+cold = "--cold" in sys.argv
+argv = [a for a in sys.argv if a != "--cold"]
+shape = tuple(int(v) for v in argv[1].split(","))
+threads = int(argv[2])
 x = (torch.randn(shape) * 0.6 + 0.25).requires_grad_()
 g = torch.randn(shape)
 calls = {
@@ -25,20 +31,23 @@ calls = {
                                              num_threads=threads),
     "leaky": lambda: snn_ipu.ops.lif(x, 0.9, record_mem=False, num_threads=threads),
 }
+flush_source = torch.ones(64 << 20)
+flush_target = torch.empty_like(flush_source)
 
 
 def median_ms(fn, n=9):
-    for _ in range(2):
-        fn()
     times = []
-    for _ in range(n):
+    for i in range(n + 2):
+        if cold:
+            flush_target.copy_(flush_source)
         start = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - start)
+        if i >= 2:
+            times.append(time.perf_counter() - start)
     return sorted(times)[n // 2] * 1e3
 
 
-for name in sys.argv[3:]:
+for name in argv[3:]:
     call = calls[name]
 
     def forward():
@@ -51,3 +60,9 @@ for name in sys.argv[3:]:
 
     f, fb = median_ms(forward), median_ms(forward_backward)
     print(f"{name:9s} forward {f:7.2f}  forward+backward {fb:7.2f}  backward {fb - f:7.2f} ms")
+
+torch.set_num_threads(threads)
+plain, out, grad = x.detach(), torch.empty(shape), torch.empty(shape)
+f = median_ms(lambda: torch.mul(plain, 1.0, out=out))
+b = median_ms(lambda: torch.add(plain, g, out=grad))
+print(f"{'floor':9s} forward {f:7.2f}  forward+backward {f + b:7.2f}  backward {b:7.2f} ms")
