@@ -70,6 +70,7 @@ struct NeuronBackwardArgs : NeuronLayerInputs {
   void *gradStateInit[kMaxStates] = {}; // [N] each, state type, or null: not wanted
   // [N] per-neuron partials, state type; all null: not wanted.
   void *gradParams[kMaxParams] = {};
+  bool paramGradsWanted() const { return gradParams[0] != nullptr; }
   // Or, instead of gradSpikes, the spikes feed a Linear layer (no bias
   // needed): linearGrad is its output's gradient [T * B, K] and linearWeight
   // its weight [K, in], with N = B * in (neuron b * in + n). The upstream

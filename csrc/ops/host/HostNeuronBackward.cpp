@@ -87,8 +87,7 @@ void runBackwardThroughLinear(const NeuronBackwardArgs &a, const NeuronOptions &
   constexpr unsigned M = kModelLeaky;
   using Vertex = NeuronBackward<M, FP, ResetMode, ResetDelay, Surrogate>;
   using Layer = detail::BackwardLayer<M, FP>;
-  const unsigned planes = Vertex::storedPlanes(a.gradParams[0] != nullptr);
-  const LifPlan plan = hostPlan(M, a.numSteps, a.numNeurons, a.type, run, planes);
+  const LifPlan plan = detail::backwardHostPlan<Vertex>(M, a, run);
   const std::uint64_t block =
       std::uint64_t(Vertex::numWorkers()) * plan.chunkNeurons;
   const Layer layer(a, o, plan, block);

@@ -54,7 +54,7 @@ public:
                 const LifPlan &plan, std::uint64_t maxVertexNeurons)
       : a_(a), o_(o), plan_(plan),
         currentRows_(a.constantCurrent ? 1 : a.numSteps),
-        paramGrads_(a.gradParams[0] != nullptr),
+        paramGrads_(a.paramGradsWanted()),
         stream_(streamOutput(currentRows_ * a.numNeurons * sizeof(FP))),
         gradRecords_(typedPointers<const FP *>(a.gradRecords, kShape.recorded)),
         gradFinal_(typedPointers<const S *>(a.gradStateFinal, kShape.states)),
@@ -146,6 +146,16 @@ private:
   std::vector<S *> gradInit_; // the caller's, or parts of unwanted_
 };
 
+// The host plan of a backward call of `Vertex` (a NeuronBackward): chunks as
+// long as the planes its recompute stores for this call allow (fewer without
+// the parameters' gradients).
+template <class Vertex>
+LifPlan backwardHostPlan(unsigned model, const NeuronBackwardArgs &a,
+                         const HostRunOptions &run) {
+  return hostPlan(model, a.numSteps, a.numNeurons, a.type, run,
+                  Vertex::storedPlanes(a.paramGradsWanted()));
+}
+
 template <unsigned M, typename FP, unsigned ResetMode, bool ResetDelay,
           unsigned Surrogate>
 void runBackward(const NeuronBackwardArgs &a, const NeuronOptions &o,
@@ -153,10 +163,7 @@ void runBackward(const NeuronBackwardArgs &a, const NeuronOptions &o,
   using S = StateType<FP>;
   using Layer = BackwardLayer<M, FP>;
   using Vertex = NeuronBackward<M, FP, ResetMode, ResetDelay, Surrogate>;
-  // Chunks as long as the planes this call's recompute stores allow (fewer
-  // without the parameters' gradients).
-  const unsigned planes = Vertex::storedPlanes(a.gradParams[0] != nullptr);
-  const LifPlan plan = hostPlan(M, a.numSteps, a.numNeurons, a.type, run, planes);
+  const LifPlan plan = backwardHostPlan<Vertex>(M, a, run);
   const Layer layer(a, o, plan, plan.neuronsPerTile);
   if (run.debug)
     layer.poisonOutputs();
