@@ -1,9 +1,8 @@
 """Forward and backward of ops.alpha, ops.synaptic or ops.lif apart: the
 median of the forward under no_grad and of forward + backward
 (record_state=False, snnTorch's default constants as in ab_model.py); the
-backward is their difference. Then the floor's two passes apart (the bench's
-"memory passes alone": torch.mul of the current, torch.add of the current
-and the spikes' gradient, into kept buffers).
+backward is their difference. Then the same for the bench's floor, "memory
+passes alone" (snn_ipu.cli.baselines.memory_passes_alone).
 
     python benchmarks/fwd_bwd_split.py 100,64,4096 THREADS alpha synaptic leaky [--cold]
 
@@ -17,6 +16,8 @@ import time
 import torch
 
 import snn_ipu
+from snn_ipu.cli.baselines import memory_passes_alone
+from snn_ipu.cli.measure import CopyProbe
 
 torch.manual_seed(0)
 cold = "--cold" in sys.argv
@@ -31,15 +32,16 @@ calls = {
                                              num_threads=threads),
     "leaky": lambda: snn_ipu.ops.lif(x, 0.9, record_mem=False, num_threads=threads),
 }
-flush_source = torch.ones(64 << 20)
-flush_target = torch.empty_like(flush_source)
+floor = memory_passes_alone()
+calls["floor"] = lambda: (floor(x),)
+flush = CopyProbe()  # 256 MiB, far above the caches
 
 
 def median_ms(fn, n=9):
     times = []
     for i in range(n + 2):
         if cold:
-            flush_target.copy_(flush_source)
+            flush()
         start = time.perf_counter()
         fn()
         if i >= 2:
@@ -47,10 +49,12 @@ def median_ms(fn, n=9):
     return sorted(times)[n // 2] * 1e3
 
 
-for name in argv[3:]:
+torch.set_num_threads(threads)  # the floor's torch ops
+for name in argv[3:] + ["floor"]:
     call = calls[name]
 
     def forward():
+        x.grad = None
         with torch.no_grad():
             call()
 
@@ -60,9 +64,3 @@ for name in argv[3:]:
 
     f, fb = median_ms(forward), median_ms(forward_backward)
     print(f"{name:9s} forward {f:7.2f}  forward+backward {fb:7.2f}  backward {fb - f:7.2f} ms")
-
-torch.set_num_threads(threads)
-plain, out, grad = x.detach(), torch.empty(shape), torch.empty(shape)
-f = median_ms(lambda: torch.mul(plain, 1.0, out=out))
-b = median_ms(lambda: torch.add(plain, g, out=grad))
-print(f"{'floor':9s} forward {f:7.2f}  forward+backward {f + b:7.2f}  backward {b:7.2f} ms")
